@@ -30,7 +30,8 @@ RTX_EXTERN_C_BEGIN
 typedef struct rtx_subscription {
     uint32_t struct_size;      /**< sizeof(rtx_subscription_t) of the host's headers */
     rtx_symbol_id_t symbol_id; /**< put this in every rtx_quote_t of the symbol */
-    int32_t price_digits;      /**< the engine's digits for the symbol (quotes may use others) */
+    int32_t price_digits;      /**< the engine's digits for the symbol, or -1 when it has none configured
+                                    (quotes may use the venue's own digits either way) */
     uint32_t reserved0;        /**< zero */
     rtx_str_t symbol;          /**< the engine's name, e.g. "EURUSD" */
     rtx_str_t lp_symbol;       /**< the venue's name from the manifest mapping, e.g. "EUR_USD" */

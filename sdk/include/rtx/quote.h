@@ -10,7 +10,7 @@
 RTX_EXTERN_C_BEGIN
 
 /** The quote is indicative only (the venue will not trade at it). */
-#define RTX_QUOTE_FLAG_INDICATIVE UINT32_C(0x1)
+#define RTX_QUOTE_FLAG_INDICATIVE 0x1
 
 /**
  * A top-of-book quote in the LP's own price digits (the host normalizes to the symbol's).

@@ -31,9 +31,9 @@ typedef uint64_t rtx_order_id_t;
 /** Engine account id. */
 typedef uint64_t rtx_account_id_t;
 
-#define RTX_VOLUME_SCALE INT64_C(100000000)
-#define RTX_MONEY_SCALE INT64_C(100000000)
-#define RTX_RATIO_SCALE UINT32_C(1000000)
+#define RTX_VOLUME_SCALE 100000000
+#define RTX_MONEY_SCALE 100000000
+#define RTX_RATIO_SCALE 1000000
 /** Largest number of price digits a symbol may have. */
 #define RTX_PRICE_DIGITS_MAX 12
 
