@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+// The RTX host. Plugins (Plugins/, sdk/examples/) are built separately and never linked here:
+// the host sees only the SDK's C headers (CRTXABI), never a plugin and never the SDK's Swift helpers.
+import PackageDescription
+
+let package = Package(
+    name: "rtx",
+    products: [
+        .executable(name: "rtx", targets: ["rtx"]),
+        .library(name: "RTXPluginHost", targets: ["RTXPluginHost"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C ABI headers of sdk/include/rtx, as a module the host imports.
+        .target(name: "CRTXABI", path: "Sources/CRTXABI"),
+        // libyaml, for plugins.yaml.
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+        // Manifest, loader, ABI checks, host services, plugin instances.
+        .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML"]),
+        // The `rtx` command line.
+        .executableTarget(name: "rtx", dependencies: [
+            "RTXPluginHost",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI"]),
+    ]
+)

@@ -1,0 +1,13 @@
+/// Formats fixed-point integers as decimal text, exactly (no floating point).
+enum PriceText {
+    /// `ticks` with `digits` fractional digits: (108512, 5) → "1.08512".
+    static func format(_ ticks: Int64, digits: Int32) -> String {
+        guard digits > 0 else { return String(ticks) }
+        let negative = ticks < 0
+        var magnitude = String(ticks.magnitude)
+        let width = Int(digits) + 1
+        if magnitude.count < width { magnitude = String(repeating: "0", count: width - magnitude.count) + magnitude }
+        let split = magnitude.index(magnitude.endIndex, offsetBy: -Int(digits))
+        return (negative ? "-" : "") + magnitude[..<split] + "." + magnitude[split...]
+    }
+}

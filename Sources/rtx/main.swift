@@ -1,0 +1,2 @@
+import RTXPluginHost
+RTXCommand.main()
