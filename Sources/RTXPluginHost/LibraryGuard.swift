@@ -126,7 +126,7 @@ public struct LibraryGuard: Sendable {
     /// Writes (or re-verifies) `<cache>/<sha256>.so` and returns its path.
     private func privateCopy(bytes: [UInt8], sha256: String,
                              refuse: (String, String, String, String) -> PluginLoadError) throws(PluginLoadError) -> String {
-        if mkdir(cacheDirectory, 0o700) != 0, errno != EEXIST {
+        if !Self.makeDirectories(cacheDirectory) {
             throw refuse("cache", "cannot create the plugin cache \(cacheDirectory): \(String(cString: strerror(errno)))",
                          "make its parent writable by the engine's user or pass --state-dir", cacheDirectory)
         }
@@ -167,6 +167,15 @@ public struct LibraryGuard: Sendable {
         }
         ok = true
         return target
+    }
+
+    /// Creates `path` and any missing parents with mode 0700; true when it exists afterwards.
+    static func makeDirectories(_ path: String) -> Bool {
+        if mkdir(path, 0o700) == 0 || errno == EEXIST { return true }
+        guard errno == ENOENT else { return false }
+        let parent = FileBytes.directory(of: path)
+        guard parent != path, makeDirectories(parent) else { return false }
+        return mkdir(path, 0o700) == 0 || errno == EEXIST
     }
 
     static func realPath(_ path: String) -> String? {
