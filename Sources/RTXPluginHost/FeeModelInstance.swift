@@ -103,8 +103,12 @@ public final class FeeModelInstance: @unchecked Sendable {
             PluginCallError(instanceID: instanceID, pluginID: d.pluginID, pluginVersion: d.pluginVersion,
                             function: "build_schedule", status: status, message: message)
         }
+        // A refused entry refuses the whole schedule, whatever the plugin returned after it.
+        if let problem = builder.firstProblem {
+            let plugin = status == RTX_OK ? "" : " (the plugin then said: \(message))"
+            return .failure(fault(RTX_E_INVALID_ARGUMENT, "malformed fee schedule: \(problem)\(plugin)"))
+        }
         guard status == RTX_OK else { return .failure(fault(status, message)) }
-        if let problem = builder.firstProblem { return .failure(fault(RTX_E_INVALID_ARGUMENT, "malformed fee schedule: \(problem)")) }
         return .success(builder.schedule)
     }
 

@@ -186,8 +186,9 @@ final class LPHostContext: HostContext, @unchecked Sendable {
         guard let kind = ExecutionReport.Kind(rawValue: r.exec_type) else {
             return refuse(reportsRefused, "execution report refused: exec_type \(r.exec_type) is not an RTX_EXEC_* value")
         }
-        guard r.side == RTX_SIDE_BUY || r.side == RTX_SIDE_SELL else {
-            return refuse(reportsRefused, "execution report refused: side \(r.side) is not RTX_SIDE_BUY or RTX_SIDE_SELL")
+        let isFill = kind == .fill || kind == .partialFill
+        guard r.side == RTX_SIDE_BUY || r.side == RTX_SIDE_SELL || (r.side == 0 && !isFill) else {
+            return refuse(reportsRefused, "execution report refused: side \(r.side) is not RTX_SIDE_BUY or RTX_SIDE_SELL (0 is allowed only without a fill)")
         }
         guard r.price_digits >= 0, r.price_digits <= RTX_PRICE_DIGITS_MAX else {
             return refuse(reportsRefused, "execution report refused: price_digits \(r.price_digits) outside 0...\(RTX_PRICE_DIGITS_MAX)")
@@ -200,7 +201,7 @@ final class LPHostContext: HostContext, @unchecked Sendable {
               let text = StringView.copy(r.text, limitBytes: 256) else {
             return refuse(reportsRefused, "execution report refused: exec_id/lp_order_id over 64 bytes, text over 256, NULL with a length, or not UTF-8")
         }
-        if kind == .fill || kind == .partialFill {
+        if isFill {
             guard r.last_volume > 0, r.last_price_ticks > 0, !execID.isEmpty else {
                 return refuse(reportsRefused, "execution report refused: a fill needs last_volume > 0, last_price_ticks > 0 and an exec_id")
             }

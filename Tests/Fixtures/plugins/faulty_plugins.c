@@ -2,7 +2,8 @@
  * Test fixture: a routing policy and a fee model that misbehave as configured, to prove the
  * host refuses bad answers. Config (flat): `mode: <name>`.
  *   routing modes: ok, error, bad-book, bad-hedge, unterminated, unknown-lp
- *   fee modes:     ok, error, bad-currency, negative, unknown-symbol, ignore-sink-errors
+ *   fee modes:     ok, error, bad-currency, negative, unknown-symbol,
+ *                  ignore-sink-errors (adds a bad tier and returns RTX_OK anyway)
  * Also `fail_create: yes` makes create fail with RTX_E_CONFIG naming the line.
  */
 #include <rtx/rtx.h>
@@ -90,7 +91,7 @@ static rtx_status_t build(const rtx_fee_model_t *self, const rtx_fee_request_t *
     tier.charge = RTX_COMMISSION_ON_ENTRY_AND_EXIT;
     tier.group = str("*");
     tier.symbol = str(strcmp(s->mode, "unknown-symbol") == 0 ? "NOPE" : "*");
-    tier.currency = str(strcmp(s->mode, "bad-currency") == 0 ? "usd" : "USD");
+    tier.currency = str(strcmp(s->mode, "bad-currency") == 0 || strcmp(s->mode, "ignore-sink-errors") == 0 ? "usd" : "USD");
     tier.per_lot_money = strcmp(s->mode, "negative") == 0 ? -1 : 350000000;
     status = sink->add_commission_tier(sink, &tier);
     if (status != RTX_OK && strcmp(s->mode, "ignore-sink-errors") != 0) {
@@ -108,7 +109,6 @@ static rtx_status_t create_model(const rtx_fee_model_factory_t *f, const rtx_hos
     if (m == NULL) return rtx_error_set(error, RTX_E_INTERNAL, "out of memory");
     status = read_settings(host, &m->s, error);
     if (status != RTX_OK) { free(m); return status; }
-    if (strcmp(m->s.mode, "ignore-sink-errors") == 0) strcpy(m->s.mode, "ignore-sink-errors");
     m->table.struct_size = sizeof m->table;
     m->table.plugin_data = m;
     m->table.build_schedule = build;

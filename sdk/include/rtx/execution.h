@@ -29,7 +29,7 @@ typedef struct rtx_execution_report {
     rtx_exec_type_t exec_type;      /**< RTX_EXEC_* */
     rtx_order_id_t engine_order_id; /**< as received in rtx_order_request_t */
     rtx_symbol_id_t symbol_id;
-    rtx_side_t side;
+    rtx_side_t side;                /**< RTX_SIDE_*; 0 only on a report without a fill when the venue did not say */
     int32_t price_digits;           /**< digits of last_price_ticks */
     uint32_t reserved0;             /**< zero */
     rtx_price_ticks_t last_price_ticks; /**< price of this fill; 0 when nothing filled */
