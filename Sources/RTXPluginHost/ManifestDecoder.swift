@@ -141,7 +141,7 @@ private struct Reader {
         var written: String?
         if let pathNode, let text = string(pathNode, key: "path") {
             written = text
-            let full = text.hasPrefix("/") ? text : baseDirectory + "/" + text
+            let full = text.hasPrefix("/") || baseDirectory == "." ? text : baseDirectory + "/" + text
             switch FileBytes.kind(of: full) {
             case .regular: resolved = full
             case .missing:

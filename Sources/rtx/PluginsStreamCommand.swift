@@ -67,7 +67,7 @@ struct PluginsStreamCommand: ParsableCommand {
                     let symbol = host.symbols.name(of: q.quote.symbol_id) ?? "#\(q.quote.symbol_id)"
                     let bid = PriceText.format(q.quote.bid_ticks, digits: q.quote.price_digits)
                     let ask = PriceText.format(q.quote.ask_ticks, digits: q.quote.price_digits)
-                    let size = PriceText.format(q.quote.ask_volume, digits: 8)
+                    let size = PriceText.trimmed(PriceText.format(q.quote.ask_volume, digits: 8))
                     print("\(adapter.instanceID)  \(symbol.padding(8))  bid \(bid)  ask \(ask)  size \(size) lots")
                 }
             }

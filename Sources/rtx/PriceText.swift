@@ -10,4 +10,13 @@ enum PriceText {
         let split = magnitude.index(magnitude.endIndex, offsetBy: -Int(digits))
         return (negative ? "-" : "") + magnitude[..<split] + "." + magnitude[split...]
     }
+
+    /// Drops trailing fractional zeros: "5.00000000" → "5", "0.01000000" → "0.01".
+    static func trimmed(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var t = Substring(text)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
+    }
 }

@@ -1,0 +1,77 @@
+# RTX — the two commands a newcomer needs:
+#   make run    install what is missing, build the host and the plugins, run
+#   make test   build everything and run every test
+# Helpers: make deps | host | plugins | check | bench | clean
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+SWIFT        ?= swift
+CC           ?= cc
+BUILD        := .build
+PLUGIN_DIR   := $(BUILD)/plugins
+STATE_DIR    ?= .rtx
+RTX          := $(BUILD)/debug/rtx
+
+# System packages the project uses (Debian names). Later issues add to this list.
+DEBIAN_PACKAGES := build-essential pkg-config libyaml-dev libpq-dev libhiredis-dev libquickfix-dev \
+                   postgresql redis-server
+
+# The SDK's C examples, each built by one cc line (see sdk/README.md).
+EXAMPLES      := synthetic_lp b_book_routing flat_commission
+PLUGIN_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -pedantic -shared -fPIC -fvisibility=hidden -I sdk/include
+EXAMPLE_LIBS  := $(EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
+
+.PHONY: run test deps host plugins check bench clean
+
+## deps: install the Debian packages that are missing (apt-get update once, then install -y).
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+
+## host: build the rtx host (debug).
+host: deps
+	$(SWIFT) build --product rtx
+
+## plugins: build every SDK example plugin into .build/plugins (one cc line each).
+plugins: $(EXAMPLE_LIBS)
+
+$(PLUGIN_DIR)/lib%.so: sdk/examples/%.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
+	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
+	@chmod 755 $@
+
+# The load guard refuses libraries in group- or other-writable folders.
+$(PLUGIN_DIR):
+	@mkdir -p $@ && chmod go-w $(BUILD) $@
+
+## check: load every plugin of plugins.yaml as the engine would.
+check: host plugins
+	$(RTX) plugins check plugins.yaml --state-dir $(STATE_DIR)
+
+## run: check the plugins, then stream the synthetic LP's quotes to the console (Ctrl-C stops).
+run: check
+	@echo
+	@echo "RTX host: $(RTX)   manifest: plugins.yaml   state: $(STATE_DIR)/   plugins: $(PLUGIN_DIR)/"
+	@echo "Streaming quotes from the LP adapters in plugins.yaml (Ctrl-C stops; RUN_SECONDS=N stops after N s)."
+	$(RTX) plugins stream plugins.yaml --state-dir $(STATE_DIR) --seconds $${RUN_SECONDS:-0}
+
+## test: build the host, the plugins and the tests; run them; check the manifest with the CLI.
+test: deps plugins
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(SWIFT) build --product rtx
+	$(RTX) plugins check plugins.yaml --state-dir $(BUILD)/test-state
+	$(RTX) plugins stream plugins.yaml --state-dir $(BUILD)/test-state --seconds 2 --print-every 4
+
+## bench: run every benchmark (release builds); bench-NAME runs one.
+bench:
+	@echo "no benchmarks yet"
+
+clean:
+	rm -rf $(BUILD) $(STATE_DIR)
