@@ -198,7 +198,8 @@ static rtx_status_t RTX_ABI b_book_create(const rtx_routing_policy_factory_t *fa
     (void)factory;
 
     if (host == NULL || out == NULL || host->struct_size < sizeof(rtx_host_t)) {
-        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, "b-book create: host or out is NULL, or host table too small");
+        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT,
+                             "b-book create: host or out is NULL, or host table too small");
     }
     memset(&config, 0, sizeof config);
     config.struct_size = sizeof config;

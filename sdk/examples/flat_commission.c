@@ -295,12 +295,13 @@ static rtx_status_t RTX_ABI flat_build_schedule(const rtx_fee_model_t *self, con
     char message[RTX_ERROR_MESSAGE_CAPACITY];
 
     if (self == NULL || request == NULL || sink == NULL) {
-        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, "flat-commission build_schedule: self, request or sink is NULL");
+        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT,
+                             "flat-commission build_schedule: self, request or sink is NULL");
     }
     if (sink->struct_size < sizeof(rtx_fee_schedule_sink_t) || sink->add_commission_tier == NULL ||
         sink->add_markup == NULL) {
         return rtx_error_set(error, RTX_E_INVALID_ARGUMENT,
-                             "flat-commission build_schedule: sink is smaller than rtx_fee_schedule_sink_t or lacks add_*");
+                             "flat-commission build_schedule: sink smaller than rtx_fee_schedule_sink_t or lacks add_*");
     }
     model = (const flat_commission_t *)self->plugin_data;
 
@@ -363,7 +364,8 @@ static rtx_status_t RTX_ABI flat_create(const rtx_fee_model_factory_t *factory, 
     (void)factory;
 
     if (host == NULL || out == NULL || host->struct_size < sizeof(rtx_host_t)) {
-        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, "flat-commission create: host or out is NULL, or host table too small");
+        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT,
+                             "flat-commission create: host or out is NULL, or host table too small");
     }
     memset(&config, 0, sizeof config);
     config.struct_size = sizeof config;

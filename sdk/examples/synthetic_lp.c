@@ -623,7 +623,8 @@ static rtx_status_t parse_instruments(synthetic_lp_t *self, const rtx_config_t *
             return config_error(error, config, line, "instruments: more than %d instruments", SYN_MAX_INSTRUMENTS);
         }
         if (!rtx_config_parse_int(digits_text, &digits) || digits < 0 || digits > RTX_PRICE_DIGITS_MAX) {
-            return config_error(error, config, line, "instruments: '%.*s': digits '%.*s' is not a whole number from 0 to %d",
+            return config_error(error, config, line,
+                                "instruments: '%.*s': digits '%.*s' is not a whole number from 0 to %d",
                                 str_len(item), str_data(item), str_len(digits_text), str_data(digits_text),
                                 RTX_PRICE_DIGITS_MAX);
         }
@@ -1388,7 +1389,8 @@ static void RTX_ABI syn_stop(rtx_lp_adapter_t *table)
     settle_on_stop(self);
     self->host->emit_connection_state(self->host, RTX_CONNECTION_DISCONNECTED, str_of("synthetic market: stopped"));
     syn_log(self, RTX_LOG_INFO, "synthetic-lp: stopped; quotes emitted %llu, dropped by the host %llu, refused %llu",
-            (unsigned long long)atomic_load(&self->quotes_emitted), (unsigned long long)atomic_load(&self->quotes_dropped),
+            (unsigned long long)atomic_load(&self->quotes_emitted),
+            (unsigned long long)atomic_load(&self->quotes_dropped),
             (unsigned long long)atomic_load(&self->quotes_refused));
 }
 
@@ -1443,7 +1445,8 @@ static rtx_status_t RTX_ABI syn_subscribe(rtx_lp_adapter_t *table, const rtx_sub
         uint32_t j;
         int seen = find_subscription(self, s->symbol_id) >= 0;
         for (j = 0; j < i && !seen; ++j) {
-            const rtx_subscription_t *t = (const rtx_subscription_t *)(const void *)((const char *)symbols + j * stride);
+            const rtx_subscription_t *t =
+                (const rtx_subscription_t *)(const void *)((const char *)symbols + j * stride);
             seen = t->symbol_id == s->symbol_id;
         }
         needed += seen ? 0 : 1;
@@ -1541,17 +1544,20 @@ static rtx_status_t RTX_ABI syn_send_order(rtx_lp_adapter_t *table, const rtx_or
         return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, message);
     }
     if (order->side != RTX_SIDE_BUY && order->side != RTX_SIDE_SELL) {
-        snprintf(message, sizeof message, "synthetic-lp send_order: order %llu: side %d is not RTX_SIDE_BUY or RTX_SIDE_SELL",
+        snprintf(message, sizeof message,
+                 "synthetic-lp send_order: order %llu: side %d is not RTX_SIDE_BUY or RTX_SIDE_SELL",
                  (unsigned long long)order->engine_order_id, (int)order->side);
         return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, message);
     }
     if (order->order_type == RTX_ORDER_STOP || order->order_type == RTX_ORDER_STOP_LIMIT) {
-        snprintf(message, sizeof message, "synthetic-lp send_order: order %llu: stop orders (type %d) are not supported",
+        snprintf(message, sizeof message,
+                 "synthetic-lp send_order: order %llu: stop orders (type %d) are not supported",
                  (unsigned long long)order->engine_order_id, (int)order->order_type);
         return rtx_error_set(error, RTX_E_UNSUPPORTED, message);
     }
     if (order->order_type != RTX_ORDER_MARKET && order->order_type != RTX_ORDER_LIMIT) {
-        snprintf(message, sizeof message, "synthetic-lp send_order: order %llu: order_type %d is not an RTX_ORDER_* value",
+        snprintf(message, sizeof message,
+                 "synthetic-lp send_order: order %llu: order_type %d is not an RTX_ORDER_* value",
                  (unsigned long long)order->engine_order_id, (int)order->order_type);
         return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, message);
     }
@@ -1662,7 +1668,8 @@ static rtx_status_t RTX_ABI syn_create(const rtx_lp_adapter_factory_t *factory, 
     (void)factory;
 
     if (host == NULL || out == NULL || host->struct_size < sizeof(rtx_host_t)) {
-        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, "synthetic-lp create: host or out is NULL, or host table too small");
+        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT,
+                             "synthetic-lp create: host or out is NULL, or host table too small");
     }
     memset(&config, 0, sizeof config);
     config.struct_size = sizeof config;
