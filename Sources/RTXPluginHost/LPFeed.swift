@@ -11,7 +11,7 @@ public struct IngestedQuote: BitwiseCopyable, Sendable {
 /// An execution report copied out of the plugin's borrowed memory.
 public struct ExecutionReport: Sendable, Equatable {
     public enum Kind: Int32, Sendable {
-        case accepted = 1, partialFill, fill, rejected, canceled, expired
+        case accepted = 1, partialFill, fill, rejected, canceled, expired, cancelRejected
     }
     public var kind: Kind
     public var engineOrderID: UInt64

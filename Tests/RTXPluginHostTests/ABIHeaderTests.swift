@@ -30,3 +30,15 @@ import Testing
         }
     }
 }
+
+/// The header-only config reader plugins use, exercised by a C program.
+@Suite struct ConfigReaderTests {
+    @Test func flatConfigReaderParsesExactly() throws {
+        let scratch = try Scratch()
+        let binary = scratch.path + "/config_reader_check"
+        try run("cc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", Repo.sdkInclude, "-o", binary,
+                       Repo.root + "/Tests/Fixtures/config_reader_check.c"])
+        let result = try run(binary, [], allowFailure: true)
+        #expect(result.status == 0, "\(result.output)")
+    }
+}

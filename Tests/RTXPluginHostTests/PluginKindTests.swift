@@ -126,7 +126,7 @@ import Testing
         // cancel of an order the LP does not know is answered, not ignored.
         try lp.cancelOrder(engineOrderID: 999, symbolID: host.symbols.id(of: "EURUSD")!, lpSymbol: "EURUSD", lpOrderID: "")
         let cancel = Self.reports(lp, count: 1)
-        #expect(cancel.first?.kind == .rejected)
+        #expect(cancel.first?.kind == .cancelRejected)
         #expect(cancel.first?.engineOrderID == 999)
 
         // reject: the venue's reason travels in the report.

@@ -1065,7 +1065,7 @@ static void process_order(synthetic_lp_t *self, const syn_request_t *request, in
     execute_or_rest(self, &order);
 }
 
-/** A cancel from the queue: CANCELED for an open order, else REJECTED "unknown order". */
+/** A cancel from the queue: CANCELED for an open order, else CANCEL_REJECTED "unknown order". */
 static void process_cancel(synthetic_lp_t *self, const syn_request_t *request)
 {
     int index;
@@ -1081,7 +1081,7 @@ static void process_cancel(synthetic_lp_t *self, const syn_request_t *request)
         finish(self, &order);
         return;
     }
-    /* Not open: the ABI has no "cancel rejected" type; REJECTED with this text is the answer.
+    /* Not open: the cancel is refused (RTX_EXEC_CANCEL_REJECTED, since ABI 1.1).
      * A cancel request carries no side: it is taken from the order when the venue knew it,
      * else left 0 (unknown). */
     known = find_finished(self, request->engine_order_id);
@@ -1094,7 +1094,7 @@ static void process_cancel(synthetic_lp_t *self, const syn_request_t *request)
         out.digits = known->digits;
         out.report.cumulative = known->cumulative;
     }
-    out.report.exec_type = RTX_EXEC_REJECTED;
+    out.report.exec_type = RTX_EXEC_CANCEL_REJECTED;
     out.report.lp_time_ns = self->host->wall_clock_ns(self->host);
     out.report.exec_seq = ++self->next_exec_seq;
     out.report.text = known != NULL ? "unknown order: it is no longer open" : "unknown order";

@@ -127,38 +127,56 @@ static inline int rtx_config_parse_int(rtx_str_t s, int64_t *out)
 
 /**
  * Parses a decimal number into fixed point with `digits` fractional digits: "1.0851" with
- * digits 5 gives 108510. Returns 0 on bad syntax, on more fractional digits than `digits`
- * (no silent rounding) or on overflow.
+ * digits 5 gives 108510; "-2.5" with digits 2 gives -250. Syntax: an optional sign, at least
+ * one digit, and optionally a dot followed by at least one digit. Returns 0 on other syntax,
+ * on more fractional digits than `digits` (no silent rounding) or when the result does not
+ * fit in int64.
  */
 static inline int rtx_config_parse_fixed(rtx_str_t s, int32_t digits, int64_t *out)
 {
     size_t i = 0;
-    size_t dot = (size_t)-1;
     int32_t fraction_digits = 0;
-    char buffer[40];
+    int seen_dot = 0;
+    size_t integer_digits = 0;
+    char buffer[48];
     size_t n = 0;
     rtx_str_t integer_text;
     s = rtx_str_trim(s);
-    if (digits < 0 || digits > 18 || s.length == 0 || s.length >= sizeof(buffer) - 20) {
+    if (digits < 0 || digits > 18 || s.length == 0) {
         return 0;
     }
-    for (i = 0; i < s.length; ++i) {
-        if (s.data[i] == '.') {
-            if (dot != (size_t)-1) {
+    if (s.data[0] == '-' || s.data[0] == '+') {
+        buffer[n++] = s.data[0];
+        i = 1;
+    }
+    for (; i < s.length; ++i) {
+        char c = s.data[i];
+        if (c == '.') {
+            if (seen_dot || integer_digits == 0) {
                 return 0;
             }
-            dot = i;
-        } else {
-            if (dot != (size_t)-1) {
+            seen_dot = 1;
+        } else if (c >= '0' && c <= '9') {
+            if (seen_dot) {
                 ++fraction_digits;
+            } else {
+                ++integer_digits;
             }
-            buffer[n++] = s.data[i];
+            if (n + 1 >= sizeof(buffer) || fraction_digits > digits) {
+                return 0;
+            }
+            buffer[n++] = c;
+        } else {
+            return 0;
         }
     }
-    if (fraction_digits > digits || (dot != (size_t)-1 && (dot + 1 == s.length || dot == 0))) {
+    if (integer_digits == 0 || (seen_dot && fraction_digits == 0)) {
         return 0;
     }
     for (; fraction_digits < digits; ++fraction_digits) {
+        if (n + 1 >= sizeof(buffer)) {
+            return 0;
+        }
         buffer[n++] = '0';
     }
     integer_text.data = buffer;

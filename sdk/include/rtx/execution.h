@@ -17,6 +17,7 @@ typedef int32_t rtx_exec_type_t;
 #define RTX_EXEC_REJECTED 4     /**< refused by the venue; text says why */
 #define RTX_EXEC_CANCELED 5     /**< the rest was cancelled (on request, or IOC/FOK remainder) */
 #define RTX_EXEC_EXPIRED 6      /**< the rest expired at the venue */
+#define RTX_EXEC_CANCEL_REJECTED 7 /**< a cancel request was refused (unknown or no longer open order); text says why (since 1.1) */
 
 /**
  * Execution report. Ownership: the adapter's; every pointer (including the strings) is

@@ -49,7 +49,8 @@ typedef struct rtx_order_request {
     int32_t price_digits;            /**< digits of price_ticks and max_deviation_ticks */
     rtx_volume_t volume;             /**< 1e-8 lots, > 0 */
     rtx_price_ticks_t price_ticks;   /**< limit or stop price; 0 for market orders */
-    rtx_price_ticks_t max_deviation_ticks; /**< largest slippage accepted from price_ticks; 0 = none */
+    rtx_price_ticks_t max_deviation_ticks; /**< largest slippage accepted from price_ticks;
+                                                0 means no limit (any slippage) */
     int64_t expire_time_ns;          /**< GTD expiry, wall ns since the epoch; 0 otherwise */
     rtx_str_t lp_symbol;             /**< the venue's name for symbol_id */
 } rtx_order_request_t;
@@ -89,7 +90,11 @@ struct rtx_lp_adapter {
     rtx_status_t(RTX_ABI *start)(rtx_lp_adapter_t *self, rtx_error_t *error);
     /** [control, blocks] Disconnects, joins every adapter thread. No callback after it returns. */
     void(RTX_ABI *stop)(rtx_lp_adapter_t *self);
-    /** [control] Adds symbols (before or after start). RTX_E_NOT_FOUND names an unknown lp_symbol. */
+    /**
+     * [control] Adds symbols (before or after start). RTX_E_NOT_FOUND names an unknown
+     * lp_symbol. `symbols` holds `count` elements of symbols[0].struct_size bytes each: walk
+     * it by that size, not by sizeof, so a newer host's larger elements still work.
+     */
     rtx_status_t(RTX_ABI *subscribe)(rtx_lp_adapter_t *self, const rtx_subscription_t *symbols,
                                      uint32_t count, rtx_error_t *error);
     /** [control] Stops quoting symbols; unknown ids are ignored. */
