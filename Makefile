@@ -22,7 +22,7 @@ EXAMPLES      := synthetic_lp b_book_routing flat_commission
 PLUGIN_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -pedantic -shared -fPIC -fvisibility=hidden -I sdk/include
 EXAMPLE_LIBS  := $(EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
 
-.PHONY: run test deps host plugins check bench clean
+.PHONY: run test deps host plugins check check-guide-plugin bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
 deps:
@@ -61,13 +61,25 @@ run: check
 	@echo "Streaming quotes from the LP adapters in plugins.yaml (Ctrl-C stops; RUN_SECONDS=N stops after N s)."
 	$(RTX) plugins stream plugins.yaml --state-dir $(STATE_DIR) --seconds $${RUN_SECONDS:-0}
 
-## test: build the host, the plugins and the tests; run them; check the manifest with the CLI.
+## test: build the host, the plugins and the tests; run them; check the manifests with the CLI.
 test: deps plugins
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(SWIFT) build --product rtx
 	$(RTX) plugins check plugins.yaml --state-dir $(BUILD)/test-state
 	$(RTX) plugins stream plugins.yaml --state-dir $(BUILD)/test-state --seconds 2 --print-every 4
+	$(MAKE) --no-print-directory check-guide-plugin
+
+# The first C block of sdk/README.md is a complete routing plugin: build it with the guide's
+# one cc line and load it with `rtx plugins check`.
+GUIDE_DIR := $(BUILD)/guide-plugin
+check-guide-plugin:
+	@mkdir -p $(GUIDE_DIR) && chmod go-w $(BUILD) $(GUIDE_DIR)
+	@awk '/^```c$$/{on=1; next} on && /^```$$/{exit} on{print}' sdk/README.md > $(GUIDE_DIR)/big_to_a_book.c
+	@echo "guide plugin: $$(wc -l < $(GUIDE_DIR)/big_to_a_book.c) lines"
+	cc -std=c11 -shared -fPIC -fvisibility=hidden -I sdk/include -o $(GUIDE_DIR)/libbig_to_a_book.so $(GUIDE_DIR)/big_to_a_book.c
+	@printf 'version: 1\nplugins:\n  - id: big-to-a-book\n    kind: routing-policy\n    path: libbig_to_a_book.so\n    config:\n      threshold_lots: 1\n      lp: synthetic\n' > $(GUIDE_DIR)/plugins.yaml
+	$(RTX) plugins check $(GUIDE_DIR)/plugins.yaml --state-dir $(BUILD)/test-state
 
 ## bench: run every benchmark (release builds); bench-NAME runs one.
 bench:
