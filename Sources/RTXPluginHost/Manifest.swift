@@ -41,8 +41,21 @@ public struct PluginEntry: Sendable, Equatable {
     public var sha256: String?
     /// The `config:` block handed to the plugin.
     public var config: PluginConfigBlock
+    /// Longest a routing decision or schedule request may take, µs; nil = not timed.
+    public var callBudgetUs: Int?
+    /// Overruns in a row after which the instance is quarantined.
+    public var maxOverruns: Int
     /// Where the entry starts in the manifest.
     public var mark: SourceMark
+
+    /// Default for `max_overruns`.
+    public static let defaultMaxOverruns = 3
+
+    /// True when two entries would create the same instance (the library's bytes aside).
+    func sameSettings(as other: PluginEntry) -> Bool {
+        kind == other.kind && config.text == other.config.text && callBudgetUs == other.callBudgetUs
+            && maxOverruns == other.maxOverruns
+    }
 }
 
 /// A plugin's `config:` block as YAML text with its common indentation removed.

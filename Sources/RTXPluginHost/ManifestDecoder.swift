@@ -125,7 +125,10 @@ private struct Reader {
         let pathNode = map.required("path", in: "plugin entry", fix: "add `path: <the .so, relative to this manifest>`", reader: &self)
         let shaNode = map.optional("sha256")
         let configNode = map.optional("config")
-        map.reportUnknown(allowed: ["id", "kind", "path", "sha256", "config"], in: "a plugin entry", reader: &self)
+        let budgetNode = map.optional("call_budget_us")
+        let overrunsNode = map.optional("max_overruns")
+        map.reportUnknown(allowed: ["id", "kind", "path", "sha256", "config", "call_budget_us", "max_overruns"],
+                          in: "a plugin entry", reader: &self)
 
         let id = idNode.flatMap { identifier($0, key: "id", pattern: .pluginID) }
         var kind: PluginKind?
@@ -171,9 +174,24 @@ private struct Reader {
                      fix: "indent `key: value` lines under `config:`")
             }
         }
+        var budget: Int?
+        var maxOverruns = PluginEntry.defaultMaxOverruns
+        for (key, node) in [("call_budget_us", budgetNode), ("max_overruns", overrunsNode)] {
+            guard let node else { continue }
+            if kind == .lpAdapter {
+                fail(node.start, "'\(key)' applies to routing-policy and fee-model plugins, not to an lp-adapter",
+                     fix: "remove '\(key)' from this entry")
+                continue
+            }
+            if key == "call_budget_us" {
+                budget = integer(node, key: key, range: 1 ... 10_000_000)
+            } else if let value = integer(node, key: key, range: 1 ... 1000) {
+                maxOverruns = value
+            }
+        }
         guard errors.count == errorCount, let id, let kind, let resolved, let written else { return nil }
         return PluginEntry(id: id, kind: kind, pathAsWritten: written, resolvedPath: resolved, sha256: sha,
-                           config: config, mark: node.start)
+                           config: config, callBudgetUs: budget, maxOverruns: maxOverruns, mark: node.start)
     }
 
     /// The source text of a config mapping, dedented, with its first line number.

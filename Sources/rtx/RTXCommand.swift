@@ -13,5 +13,5 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "Check and exercise the plugins named in a manifest.",
-        subcommands: [PluginsCheckCommand.self, PluginsStreamCommand.self])
+        subcommands: [PluginsCheckCommand.self, PluginsStreamCommand.self, PluginsPinCommand.self])
 }

@@ -1,0 +1,212 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Epoch-based reclamation for objects readers use without locks (DESIGN §3: hot swap).
+///
+/// Each reader thread registers once and gets an `EpochReader`. A read section announces the
+/// current global epoch in the reader's own cache line (one store), reads shared pointers,
+/// and clears the announcement (one store). A writer publishes a replacement, advances the
+/// epoch, and may free what it replaced once every reader is either outside a read section
+/// or inside one that began at the new epoch or later: such a reader cannot hold the old
+/// object. No reader ever waits, takes a lock or touches a counter shared with other readers.
+///
+/// Limits: at most `capacity` registered readers (beyond: `register` returns nil). Read
+/// sections do not nest. Thread: `register`/`unregister` any thread; `advance` and
+/// `isQuiescent` any thread (writers serialize among themselves).
+public final class EpochDomain: @unchecked Sendable {
+    public let capacity: Int
+    /// Bytes between two readers' slots, so no two readers share a cache line.
+    private static let slotStride = 128
+    private let globalEpoch = Atomic<UInt64>(1)
+    private let slots: UnsafeMutableRawPointer
+    private let registration = Mutex<[Bool]>([])
+
+    public init(capacity: Int = 256) {
+        self.capacity = capacity
+        slots = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotStride, alignment: 128)
+        for i in 0 ..< capacity {
+            (slots + i * Self.slotStride).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
+        }
+        registration.withLock { $0 = [Bool](repeating: false, count: capacity) }
+    }
+
+    deinit {
+        for i in 0 ..< capacity { state(i).deinitialize(count: 1) }
+        slots.deallocate()
+    }
+
+    @inline(__always)
+    fileprivate func state(_ index: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (slots + index * Self.slotStride).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    /// Registers a reader (one per thread that reads). Nil when `capacity` readers exist.
+    public func register() -> EpochReader? {
+        let index = registration.withLock { used -> Int? in
+            guard let free = used.firstIndex(of: false) else { return nil }
+            used[free] = true
+            return free
+        }
+        guard let index else { return nil }
+        state(index).pointee.store(0, ordering: .releasing)
+        return EpochReader(domain: self, index: index)
+    }
+
+    fileprivate func release(_ index: Int) {
+        state(index).pointee.store(0, ordering: .releasing)
+        registration.withLock { $0[index] = false }
+    }
+
+    @inline(__always)
+    fileprivate func currentEpoch() -> UInt64 { globalEpoch.load(ordering: .relaxed) }
+
+    /// Starts a new epoch after a replacement was published; returns it. Objects replaced
+    /// before this call may be freed once `isQuiescent(since:)` says so.
+    public func advance() -> UInt64 {
+        globalEpoch.add(1, ordering: .sequentiallyConsistent).newValue
+    }
+
+    /// True when no reader can still hold an object replaced before `epoch` was started.
+    public func isQuiescent(since epoch: UInt64) -> Bool {
+        let registered = registration.withLock { $0 }
+        for index in 0 ..< capacity where registered[index] {
+            let announced = state(index).pointee.load(ordering: .sequentiallyConsistent)
+            if announced != 0, announced < epoch { return false }
+        }
+        return true
+    }
+
+    /// Waits (sleeping 50 µs at a time) until `isQuiescent(since:)` or `timeoutNs` passes.
+    /// Returns whether the grace period ended.
+    public func waitForQuiescence(since epoch: UInt64, timeoutNs: Int64) -> Bool {
+        let deadline = HostClock.monotonicNanoseconds() + timeoutNs
+        while !isQuiescent(since: epoch) {
+            if HostClock.monotonicNanoseconds() >= deadline { return false }
+            usleep(50)
+        }
+        return true
+    }
+}
+
+/// One reader thread's handle on an `EpochDomain`. Use it from one thread at a time.
+/// Lifetime: until `unregister()` (or deinit).
+public final class EpochReader: @unchecked Sendable {
+    private let domain: EpochDomain
+    private let index: Int
+    private let announcement: UnsafeMutablePointer<Atomic<UInt64>>
+    private var registered = true
+
+    fileprivate init(domain: EpochDomain, index: Int) {
+        self.domain = domain
+        self.index = index
+        announcement = domain.state(index)
+    }
+
+    deinit { unregister() }
+
+    /// Leaves the domain; the slot can be reused by another reader.
+    public func unregister() {
+        guard registered else { return }
+        registered = false
+        domain.release(index)
+    }
+
+    /// Runs `body` inside a read section: anything loaded from an `RCUCell` of this domain
+    /// stays alive until `body` returns. Not reentrant.
+    @inline(__always)
+    public func read<R>(_ body: () throws -> R) rethrows -> R {
+        announcement.pointee.store(domain.currentEpoch(), ordering: .sequentiallyConsistent)
+        defer { announcement.pointee.store(0, ordering: .releasing) }
+        return try body()
+    }
+}
+
+/// An atomically replaceable reference for lock-free readers. Readers load it inside an
+/// `EpochReader.read` section; a writer `exchange`s it and frees the old value only after the
+/// domain's grace period (see `Reclaimer`).
+///
+/// Thread: `load` from any reader; `exchange` from writers, serialized by the caller.
+public final class RCUCell<Value: AnyObject>: @unchecked Sendable {
+    private let pointer: Atomic<UnsafeMutableRawPointer>
+
+    public init(_ initial: Value) {
+        pointer = Atomic(Unmanaged.passRetained(initial).toOpaque())
+    }
+
+    deinit {
+        Unmanaged<Value>.fromOpaque(pointer.load(ordering: .acquiring)).release()
+    }
+
+    /// The current value, unretained: valid only inside the read section it was loaded in.
+    @inline(__always)
+    public func load() -> Unmanaged<Value> {
+        Unmanaged<Value>.fromOpaque(pointer.load(ordering: .sequentiallyConsistent))
+    }
+
+    /// Publishes `value` and returns the previous one (now owned by the caller, who must not
+    /// let it die before the grace period that starts with the next `advance`).
+    public func exchange(_ value: Value) -> Value {
+        let old = pointer.exchange(Unmanaged.passRetained(value).toOpaque(), ordering: .sequentiallyConsistent)
+        return Unmanaged<Value>.fromOpaque(old).takeRetainedValue()
+    }
+}
+
+/// Runs deferred clean-ups (destroying replaced plugin instances) once no reader can still
+/// use what they free. Thread: the control thread.
+///
+/// Limit: at most `capacity` pending clean-ups; beyond it `retire` first waits (up to
+/// `overflowWaitNs`) for the oldest grace period so the list cannot grow without end; if a
+/// reader is stuck inside a plugin call even then, the clean-up stays pending and is counted.
+public final class Reclaimer: @unchecked Sendable {
+    public let domain: EpochDomain
+    public let capacity: Int
+    public let overflowWaitNs: Int64
+    private var pending: [(epoch: UInt64, action: () -> Void)] = []
+    public private(set) var overflowWaits = 0
+
+    public init(domain: EpochDomain, capacity: Int = 4096, overflowWaitNs: Int64 = 1_000_000_000) {
+        self.domain = domain
+        self.capacity = capacity
+        self.overflowWaitNs = overflowWaitNs
+    }
+
+    public var pendingCount: Int { pending.count }
+
+    /// Schedules `action` for after the grace period of a replacement just published.
+    public func retire(_ action: @escaping () -> Void) {
+        let epoch = domain.advance()
+        pending.append((epoch, action))
+        if pending.count > capacity {
+            overflowWaits += 1
+            _ = domain.waitForQuiescence(since: pending[0].epoch, timeoutNs: overflowWaitNs)
+        }
+        reclaim()
+    }
+
+    /// Runs every clean-up whose grace period has ended, oldest first. Returns how many ran.
+    @discardableResult
+    public func reclaim() -> Int {
+        var ran = 0
+        while let first = pending.first, domain.isQuiescent(since: first.epoch) {
+            pending.removeFirst()
+            first.action()
+            ran += 1
+        }
+        return ran
+    }
+
+    /// Waits up to `timeoutNs` for every pending clean-up to run. Returns whether all ran.
+    @discardableResult
+    public func drain(timeoutNs: Int64) -> Bool {
+        let deadline = HostClock.monotonicNanoseconds() + timeoutNs
+        while !pending.isEmpty {
+            reclaim()
+            if pending.isEmpty { break }
+            if HostClock.monotonicNanoseconds() >= deadline { return false }
+            usleep(100)
+        }
+        return true
+    }
+}
