@@ -18,10 +18,17 @@ public final class LoadedLibrary: @unchecked Sendable {
     let deinitFunction: (@convention(c) () -> Void)?
     /// Library-scoped host services given to init; kept alive until deinit.
     let libraryHost: HostContext
+    /// The dlopen handle (never closed).
+    let handle: UnsafeMutableRawPointer
 
-    init(verified: VerifiedLibrary, descriptor: PluginDescriptorInfo, raw: UnsafePointer<rtx_plugin_descriptor_t>,
+    /// Looks up a symbol in this library alone (diagnostics and tests; plugins are called
+    /// only through their descriptor).
+    func symbol(named name: String) -> UnsafeMutableRawPointer? { dlsym(handle, name) }
+
+    init(handle: UnsafeMutableRawPointer, verified: VerifiedLibrary, descriptor: PluginDescriptorInfo, raw: UnsafePointer<rtx_plugin_descriptor_t>,
          getFactory: @escaping @convention(c) (UnsafePointer<CChar>?) -> UnsafeRawPointer?,
          deinitFunction: (@convention(c) () -> Void)?, libraryHost: HostContext) {
+        self.handle = handle
         self.verified = verified
         self.descriptor = descriptor
         self.rawDescriptor = raw
@@ -152,7 +159,7 @@ public final class LibraryLoader: @unchecked Sendable {
                              "see the plugin's documentation and log for why it could not initialize")
             }
         }
-        return LoadedLibrary(verified: verified, descriptor: info, raw: raw, getFactory: getFactory,
+        return LoadedLibrary(handle: handle, verified: verified, descriptor: info, raw: raw, getFactory: getFactory,
                              deinitFunction: d.deinit, libraryHost: host)
     }
 }

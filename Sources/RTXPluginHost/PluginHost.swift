@@ -129,7 +129,6 @@ public final class PluginHost: @unchecked Sendable {
     public func subscriptions(for lpID: String) -> [LPSubscription] { subscriptions(for: lpID, in: manifest) }
 
     /// Builds and publishes routing and fee tables from the current manifest and instances;
-    /// returns the replaced tables' instances that are no longer bound (the caller retires them).
     private func publishTables() {
         groups.register(manifest.groups.map(\.group))
         var routingBindings = [RoutingBinding?](repeating: nil, count: groups.count)
@@ -141,8 +140,13 @@ public final class PluginHost: @unchecked Sendable {
             feeBindings[index] = FeeBinding(group: binding.group, model: feesByID[binding.feeModel], servedGroups: served)
         }
         let lpIDs = Set(manifest.plugins.filter { $0.kind == .lpAdapter }.map(\.id))
-        _ = routing.publish(RoutingTable(bindings: routingBindings, knownLPs: lpIDs))
-        _ = fees.publish(FeeTable(bindings: feeBindings))
+        retireTables(routing.publish(RoutingTable(bindings: routingBindings, knownLPs: lpIDs)),
+                     fees.publish(FeeTable(bindings: feeBindings)))
+    }
+
+    /// Replaced tables stay alive until no reader can still be walking them.
+    private func retireTables(_ oldRouting: RoutingTable, _ oldFees: FeeTable) {
+        reclaimer.retire { withExtendedLifetime((oldRouting, oldFees)) {} }
     }
 
     public func lpAdapter(id: String) -> LPAdapterInstance? { lpAdapters.first { $0.instanceID == id } }
@@ -347,8 +351,7 @@ public final class PluginHost: @unchecked Sendable {
         for adapter in lpAdapters { adapter.stop() }
         for adapter in lpAdapters { adapter.destroy() }
         lpAdapters.removeAll()
-        _ = routing.publish(RoutingTable(bindings: [], knownLPs: []))
-        _ = fees.publish(FeeTable(bindings: []))
+        retireTables(routing.publish(RoutingTable(bindings: [], knownLPs: [])), fees.publish(FeeTable(bindings: [])))
         let routingInstances = Array(routingByID.values)
         let feeInstances = Array(feesByID.values)
         routingByID.removeAll()
