@@ -167,6 +167,9 @@ private struct Reader {
         var config = PluginConfigBlock.empty
         if let configNode {
             switch configNode {
+            case .mapping(let m) where m.isFlow:
+                fail(configNode.start, "'config' is written in flow style `{...}`; plugins read it line by line and report errors by line",
+                     fix: "write each setting on its own indented line under `config:`")
             case .mapping: config = configBlock(configNode)
             case .scalar(let s) where s.isNull: break
             default:
@@ -194,14 +197,9 @@ private struct Reader {
                            config: config, callBudgetUs: budget, maxOverruns: maxOverruns, mark: node.start)
     }
 
-    /// The source text of a config mapping, dedented, with its first line number.
+    /// The source text of a block-style config mapping, dedented, with its first line number.
     func configBlock(_ node: YAMLNode) -> PluginConfigBlock {
-        guard case .mapping(let map) = node, !map.pairs.isEmpty || map.isFlow else { return .empty }
-        let bytes = Array(source.utf8)
-        if map.isFlow {
-            let slice = bytes[max(0, map.start.offset) ..< min(bytes.count, map.end.offset)]
-            return PluginConfigBlock(text: String(decoding: slice, as: UTF8.self), firstLine: map.start.line)
-        }
+        guard case .mapping(let map) = node, !map.pairs.isEmpty, !map.isFlow else { return .empty }
         let lastLine = node.lastContentEnd.line
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let indent = map.start.column - 1
