@@ -145,6 +145,9 @@ public final class LibraryLoader: @unchecked Sendable {
             toolchain: try text(d.toolchain, "toolchain", required: true)!,
             description: try text(d.description, "description", required: false),
             license: try text(d.license, "license", required: false))
+        if let refusal = SwiftToolchain.refusal(pluginToolchain: info.toolchain) {
+            throw refuse("toolchain", refusal.message, refusal.fix)
+        }
         guard let getFactory = d.get_factory else {
             throw refuse("get_factory", "the descriptor has no get_factory function", "set get_factory in the descriptor")
         }

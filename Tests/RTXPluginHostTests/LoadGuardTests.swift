@@ -122,6 +122,18 @@ import Testing
         }
     }
 
+    @Test func refusesASwiftPluginFromAnotherToolchain() throws {
+        let scratch = try Scratch()
+        let other = try scratch.fixture("abi_version", as: "libswift59.so",
+                                        defines: ["FIXTURE_MAJOR=1", "FIXTURE_MINOR=1", "FIXTURE_TOOLCHAIN=\"swift-5.9 x86_64-unknown-linux-gnu\""])
+        let error = try #require(refusal { _ = try scratch.loader().load(path: other, expectedSHA256: nil, pluginID: "s") })
+        #expect(error.field == "toolchain")
+        #expect(error.message.contains("was built with swift-5.9 x86_64-unknown-linux-gnu but this host runs \(SwiftToolchain.current)"))
+        let same = try scratch.fixture("abi_version", as: "libswiftsame.so",
+                                       defines: ["FIXTURE_MAJOR=1", "FIXTURE_MINOR=1", "FIXTURE_TOOLCHAIN=\"\(SwiftToolchain.current)\""])
+        #expect(try scratch.loader().load(path: same, expectedSHA256: nil, pluginID: "s").descriptor.toolchain == SwiftToolchain.current)
+    }
+
     @Test func loadsAPluginBuiltAgainstABI10WithSmallerStructs() throws {
         let scratch = try Scratch()
         try scratch.fixture("legacy_v1_0_adapter", as: "liblegacy.so")

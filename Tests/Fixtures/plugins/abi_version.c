@@ -1,10 +1,14 @@
 /*
  * Test fixture: a routing policy whose descriptor declares the ABI version given with
  * -DFIXTURE_MAJOR=N -DFIXTURE_MINOR=M, exported under the entry symbol of FIXTURE_ENTRY
- * (default rtx_plugin_entry_v1). Used to prove the host refuses other majors and newer minors.
+ * (default rtx_plugin_entry_v1), reporting FIXTURE_TOOLCHAIN (default the C compiler). Used to prove the host refuses other majors and newer minors.
  */
 #include <rtx/rtx.h>
 #include <string.h>
+
+#ifndef FIXTURE_TOOLCHAIN
+#define FIXTURE_TOOLCHAIN RTX_TOOLCHAIN_C
+#endif
 
 #ifndef FIXTURE_ENTRY
 #define FIXTURE_ENTRY rtx_plugin_entry_v1
@@ -30,7 +34,7 @@ static const void *get_factory(const char *id) { return strcmp(id, RTX_FACTORY_R
 
 static const rtx_plugin_descriptor_t descriptor = {
     sizeof(rtx_plugin_descriptor_t), FIXTURE_MAJOR, FIXTURE_MINOR, 0, RTX_BUILD_FINGERPRINT,
-    "org.rtx.fixture.abi-version", "1.0.0", RTX_TOOLCHAIN_C, NULL, NULL, get_factory, NULL, NULL};
+    "org.rtx.fixture.abi-version", "1.0.0", FIXTURE_TOOLCHAIN, NULL, NULL, get_factory, NULL, NULL};
 
 RTX_EXPORT const rtx_plugin_descriptor_t *FIXTURE_ENTRY(void);
 RTX_EXPORT const rtx_plugin_descriptor_t *FIXTURE_ENTRY(void) { return &descriptor; }
