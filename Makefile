@@ -81,9 +81,18 @@ check-guide-plugin:
 	@printf 'version: 1\nplugins:\n  - id: big-to-a-book\n    kind: routing-policy\n    path: libbig_to_a_book.so\n    config:\n      threshold_lots: 1\n      lp: synthetic\n' > $(GUIDE_DIR)/plugins.yaml
 	$(RTX) plugins check $(GUIDE_DIR)/plugins.yaml --state-dir $(BUILD)/test-state
 
-## bench: run every benchmark (release builds); bench-NAME runs one.
-bench:
-	@echo "no benchmarks yet"
+## bench: run every benchmark (release build); bench-NAME runs one (plugin-call, quote-ingest).
+BENCHES := plugin-call quote-ingest
+bench: $(BENCHES:%=bench-%)
+
+bench-%: deps plugins $(PLUGIN_DIR)/libburst_lp.so
+	$(SWIFT) build -c release --product rtx-bench
+	$(BUILD)/release/rtx-bench $* --plugins $(PLUGIN_DIR)
+
+# The benchmark's LP: pushes quotes as fast as it can (a test fixture).
+$(PLUGIN_DIR)/libburst_lp.so: Tests/Fixtures/plugins/burst_lp.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
+	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
+	@chmod 755 $@
 
 clean:
 	rm -rf $(BUILD) $(STATE_DIR)

@@ -18,13 +18,17 @@ let package = Package(
         // libyaml, for plugins.yaml.
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
+        // Host-internal C: the epoch read side's compiler fence and membarrier(2).
+        .target(name: "CRTXHostSupport", path: "Sources/CRTXHostSupport"),
         // Manifest, loader, ABI checks, host services, plugin instances.
-        .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML"]),
+        .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport"]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Benchmarks (run in release builds by `make bench`): programs that print numbers.
+        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "CRTXABI"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI"]),
     ]
 )

@@ -1,3 +1,4 @@
+import CRTXHostSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,37 +11,42 @@ import Glibc
 /// and clears the announcement (one store). A writer publishes a replacement, advances the
 /// epoch, and may free what it replaced once every reader is either outside a read section
 /// or inside one that began at the new epoch or later: such a reader cannot hold the old
-/// object. No reader ever waits, takes a lock or touches a counter shared with other readers.
+/// object. No reader ever waits, takes a lock or touches memory shared with other readers.
+///
+/// Ordering: the announcement must be visible before the reader loads a shared pointer.
+/// Where Linux's membarrier(2) is available the reader's store is plain (with a compiler
+/// fence) and the writer pays instead, with one membarrier per grace-period check (the
+/// liburcu "memb" scheme); otherwise the reader's store is sequentially consistent.
 ///
 /// Limits: at most `capacity` registered readers (beyond: `register` returns nil). Read
 /// sections do not nest. Thread: `register`/`unregister` any thread; `advance` and
 /// `isQuiescent` any thread (writers serialize among themselves).
 public final class EpochDomain: @unchecked Sendable {
     public let capacity: Int
-    /// Bytes between two readers' slots, so no two readers share a cache line.
-    private static let slotStride = 128
-    private let globalEpoch = Atomic<UInt64>(1)
-    private let slots: UnsafeMutableRawPointer
+    /// True when readers use the light announcement (membarrier on the writer side).
+    public let usesMembarrier: Bool
+    /// Words between two readers' slots (128 bytes), so no two readers share a cache line.
+    private static let slotStride = 16
+    /// [0] is the global epoch; slot i lives at (i + 1) * slotStride.
+    private let words: UnsafeMutablePointer<UInt64>
     private let registration = Mutex<[Bool]>([])
 
     public init(capacity: Int = 256) {
         self.capacity = capacity
-        slots = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotStride, alignment: 128)
-        for i in 0 ..< capacity {
-            (slots + i * Self.slotStride).bindMemory(to: Atomic<UInt64>.self, capacity: 1).initialize(to: Atomic(0))
-        }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: (capacity + 1) * Self.slotStride * 8, alignment: 128)
+        words = raw.bindMemory(to: UInt64.self, capacity: (capacity + 1) * Self.slotStride)
+        words.initialize(repeating: 0, count: (capacity + 1) * Self.slotStride)
+        words[0] = 1
+        usesMembarrier = rtx_hs_membarrier_register() == 0
         registration.withLock { $0 = [Bool](repeating: false, count: capacity) }
     }
 
-    deinit {
-        for i in 0 ..< capacity { state(i).deinitialize(count: 1) }
-        slots.deallocate()
-    }
+    deinit { words.deallocate() }
 
     @inline(__always)
-    fileprivate func state(_ index: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        (slots + index * Self.slotStride).assumingMemoryBound(to: Atomic<UInt64>.self)
-    }
+    fileprivate func slot(_ index: Int) -> UnsafeMutablePointer<UInt64> { words + (index + 1) * Self.slotStride }
+    @inline(__always)
+    fileprivate var globalEpoch: UnsafeMutablePointer<UInt64> { words }
 
     /// Registers a reader (one per thread that reads). Nil when `capacity` readers exist.
     public func register() -> EpochReader? {
@@ -50,29 +56,28 @@ public final class EpochDomain: @unchecked Sendable {
             return free
         }
         guard let index else { return nil }
-        state(index).pointee.store(0, ordering: .releasing)
-        return EpochReader(domain: self, index: index)
+        rtx_hs_epoch_exit(slot(index))
+        return EpochReader(domain: self, slot: slot(index), index: index, light: usesMembarrier)
     }
 
     fileprivate func release(_ index: Int) {
-        state(index).pointee.store(0, ordering: .releasing)
+        rtx_hs_epoch_exit(slot(index))
         registration.withLock { $0[index] = false }
     }
 
-    @inline(__always)
-    fileprivate func currentEpoch() -> UInt64 { globalEpoch.load(ordering: .relaxed) }
-
     /// Starts a new epoch after a replacement was published; returns it. Objects replaced
     /// before this call may be freed once `isQuiescent(since:)` says so.
-    public func advance() -> UInt64 {
-        globalEpoch.add(1, ordering: .sequentiallyConsistent).newValue
-    }
+    public func advance() -> UInt64 { rtx_hs_epoch_advance(globalEpoch) }
 
     /// True when no reader can still hold an object replaced before `epoch` was started.
     public func isQuiescent(since epoch: UInt64) -> Bool {
+        if usesMembarrier, rtx_hs_membarrier() != 0 {
+            // membarrier failed at run time: treat every announcement as possibly stale.
+            return false
+        }
         let registered = registration.withLock { $0 }
         for index in 0 ..< capacity where registered[index] {
-            let announced = state(index).pointee.load(ordering: .sequentiallyConsistent)
+            let announced = rtx_hs_epoch_read(slot(index))
             if announced != 0, announced < epoch { return false }
         }
         return true
@@ -95,13 +100,17 @@ public final class EpochDomain: @unchecked Sendable {
 public final class EpochReader: @unchecked Sendable {
     private let domain: EpochDomain
     private let index: Int
-    private let announcement: UnsafeMutablePointer<Atomic<UInt64>>
+    private let announcement: UnsafeMutablePointer<UInt64>
+    private let global: UnsafeMutablePointer<UInt64>
+    private let light: Bool
     private var registered = true
 
-    fileprivate init(domain: EpochDomain, index: Int) {
+    fileprivate init(domain: EpochDomain, slot: UnsafeMutablePointer<UInt64>, index: Int, light: Bool) {
         self.domain = domain
         self.index = index
-        announcement = domain.state(index)
+        announcement = slot
+        global = domain.globalEpoch
+        self.light = light
     }
 
     deinit { unregister() }
@@ -117,8 +126,12 @@ public final class EpochReader: @unchecked Sendable {
     /// stays alive until `body` returns. Not reentrant.
     @inline(__always)
     public func read<R>(_ body: () throws -> R) rethrows -> R {
-        announcement.pointee.store(domain.currentEpoch(), ordering: .sequentiallyConsistent)
-        defer { announcement.pointee.store(0, ordering: .releasing) }
+        if light {
+            rtx_hs_epoch_enter_light(announcement, global)
+        } else {
+            rtx_hs_epoch_enter_fenced(announcement, global)
+        }
+        defer { rtx_hs_epoch_exit(announcement) }
         return try body()
     }
 }
@@ -142,7 +155,7 @@ public final class RCUCell<Value: AnyObject>: @unchecked Sendable {
     /// The current value, unretained: valid only inside the read section it was loaded in.
     @inline(__always)
     public func load() -> Unmanaged<Value> {
-        Unmanaged<Value>.fromOpaque(pointer.load(ordering: .sequentiallyConsistent))
+        Unmanaged<Value>.fromOpaque(pointer.load(ordering: .acquiring))
     }
 
     /// Publishes `value` and returns the previous one (now owned by the caller, who must not
@@ -152,7 +165,6 @@ public final class RCUCell<Value: AnyObject>: @unchecked Sendable {
         return Unmanaged<Value>.fromOpaque(old).takeRetainedValue()
     }
 }
-
 /// Runs deferred clean-ups (destroying replaced plugin instances) once no reader can still
 /// use what they free. Thread: the control thread.
 ///

@@ -59,6 +59,14 @@ public final class RoutingPolicyInstance: @unchecked Sendable {
         }
     }
 
+    /// The plugin's decide function and instance, for calling it with no host code around
+    /// it (benchmarks' baseline). Valid until destroy.
+    public var unsafeDecideEntry: (function: @convention(c) (UnsafePointer<rtx_routing_policy_t>?, UnsafePointer<rtx_routing_context_t>?,
+                                                             UnsafeMutablePointer<rtx_routing_decision_t>?, UnsafeMutablePointer<rtx_error_t>?) -> rtx_status_t,
+                                   instance: UnsafePointer<rtx_routing_policy_t>) {
+        (decideFunction, UnsafePointer(raw))
+    }
+
     func fault(_ status: Int32, _ message: String) -> PluginCallError {
         PluginCallError(instanceID: instanceID, pluginID: library.descriptor.pluginID,
                         pluginVersion: library.descriptor.pluginVersion, function: "decide", status: status, message: message)

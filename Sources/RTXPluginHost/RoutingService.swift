@@ -50,14 +50,42 @@ final class RoutingBinding: Sendable {
     }
 }
 
+/// What the call path reads for a group: plain values only, so reading it costs no
+/// reference counting (the table's `bindings` keep every object alive).
+struct RouteSlot {
+    var binding: Unmanaged<RoutingBinding>?
+    var managed: Unmanaged<ManagedRoutingPolicy>?
+    var decide: (@convention(c) (UnsafePointer<rtx_routing_policy_t>?, UnsafePointer<rtx_routing_context_t>?,
+                                 UnsafeMutablePointer<rtx_routing_decision_t>?, UnsafeMutablePointer<rtx_error_t>?) -> rtx_status_t)?
+    var instance: UnsafePointer<rtx_routing_policy_t>?
+}
+
 /// An immutable routing table: bindings indexed by stable group index.
 final class RoutingTable: @unchecked Sendable {
     let bindings: [RoutingBinding?]
     let knownLPs: Set<String>
+    let slots: UnsafeMutableBufferPointer<RouteSlot>
+
     init(bindings: [RoutingBinding?], knownLPs: Set<String>) {
         self.bindings = bindings
         self.knownLPs = knownLPs
+        slots = .allocate(capacity: bindings.count)
+        for (i, binding) in bindings.enumerated() {
+            var slot = RouteSlot()
+            if let binding {
+                slot.binding = Unmanaged.passUnretained(binding)
+                if let policy = binding.policy {
+                    slot.managed = Unmanaged.passUnretained(policy)
+                    let entry = policy.instance.unsafeDecideEntry
+                    slot.decide = entry.function
+                    slot.instance = entry.instance
+                }
+            }
+            (slots.baseAddress! + i).initialize(to: slot)
+        }
     }
+
+    deinit { slots.deallocate() }
 }
 
 /// Routes orders through each group's routing policy, with hot swap: the table is an
@@ -86,38 +114,58 @@ public final class RoutingService: @unchecked Sendable {
     /// Decides for one order over a prepared C context (the hot path).
     public func decide(groupIndex: Int, context: UnsafePointer<rtx_routing_context_t>, reader: EpochReader) -> RoutingOutcome {
         reader.read {
-            let table = cell.load()._withUnsafeGuaranteedRef { $0 }
-            guard groupIndex < table.bindings.count, let binding = table.bindings[groupIndex] else {
-                return .rejected(reason: "account group #\(groupIndex) has no routing binding in the plugin manifest")
-            }
-            guard let managed = binding.policy else {
-                return fallback(binding, fault: "group '\(binding.group)' has no routing policy")
-            }
-            let callGuard = managed.callGuard
-            if callGuard.isQuarantined {
-                callGuard.recordSkip()
-                return fallback(binding, fault: "routing policy '\(callGuard.instanceID)' (\(callGuard.pluginID) \(callGuard.pluginVersion)) is quarantined")
-            }
-            callGuard.recordCall()
-            let timed = callGuard.budgetNs > 0
-            let start = timed ? HostClock.monotonicNanoseconds() : 0
-            let result = managed.instance.decide(context: context, knownLPs: { table.knownLPs.contains($0) })
-            if timed, !callGuard.recordDuration(HostClock.monotonicNanoseconds() - start) {
-                return fallback(binding, fault: "routing policy '\(callGuard.instanceID)' (\(callGuard.pluginID) \(callGuard.pluginVersion)) overran its \(callGuard.budgetNs / 1000) µs budget")
-            }
-            switch result {
-            case .success(let decision):
-                let library = managed.instance.library
-                return .decided(decision, source: RoutingSource(instanceID: callGuard.instanceID, pluginID: library.descriptor.pluginID,
-                                                                pluginVersion: library.descriptor.pluginVersion,
-                                                                sha256: library.verified.sha256))
-            case .failure(let error):
-                if error.status == RTX_E_INVALID_ARGUMENT, error.message.hasPrefix("out-of-range") {
-                    callGuard.recordOutOfRange(error)
-                } else {
-                    callGuard.recordError(error)
+            cell.load()._withUnsafeGuaranteedRef { table -> RoutingOutcome in
+                guard groupIndex >= 0, groupIndex < table.slots.count, let bindingRef = table.slots[groupIndex].binding else {
+                    return .rejected(reason: "account group #\(groupIndex) has no routing binding in the plugin manifest")
                 }
-                return fallback(binding, fault: error.description)
+                let binding = bindingRef.takeUnretainedValue()
+                guard let managedRef = table.slots[groupIndex].managed else {
+                    return fallback(binding, fault: "group '\(binding.group)' has no routing policy")
+                }
+                let managed = managedRef.takeUnretainedValue()
+                let callGuard = managed.callGuard
+                if callGuard.isQuarantined {
+                    callGuard.recordSkip()
+                    return fallback(binding, fault: "routing policy '\(callGuard.instanceID)' (\(callGuard.pluginID) \(callGuard.pluginVersion)) is quarantined")
+                }
+                callGuard.recordCall()
+                let timed = callGuard.budgetNs > 0
+                let start = timed ? HostClock.monotonicNanoseconds() : 0
+                let result = managed.instance.decide(context: context, knownLPs: { table.knownLPs.contains($0) })
+                if timed, !callGuard.recordDuration(HostClock.monotonicNanoseconds() - start) {
+                    return fallback(binding, fault: "routing policy '\(callGuard.instanceID)' (\(callGuard.pluginID) \(callGuard.pluginVersion)) overran its \(callGuard.budgetNs / 1000) µs budget")
+                }
+                switch result {
+                case .success(let decision):
+                    let library = managed.instance.library
+                    return .decided(decision, source: RoutingSource(instanceID: callGuard.instanceID, pluginID: library.descriptor.pluginID,
+                                                                    pluginVersion: library.descriptor.pluginVersion,
+                                                                    sha256: library.verified.sha256))
+                case .failure(let error):
+                    if error.status == RTX_E_INVALID_ARGUMENT, error.message.hasPrefix("out-of-range") {
+                        callGuard.recordOutOfRange(error)
+                    } else {
+                        callGuard.recordError(error)
+                    }
+                    return fallback(binding, fault: error.description)
+                }
+            }
+        }
+    }
+
+    /// Calls the group's policy through the ABI inside the hot-swap machinery (read section,
+    /// table load, group slot) and returns its raw status with `decision` as the plugin wrote
+    /// it, unvalidated and uncounted. For benchmarks and diagnostics: orders go through
+    /// `decide`, which validates and applies the fallback. RTX_E_NOT_FOUND for an unbound group.
+    public func unvalidatedDecision(groupIndex: Int, context: UnsafePointer<rtx_routing_context_t>,
+                                    decision: UnsafeMutablePointer<rtx_routing_decision_t>,
+                                    error: UnsafeMutablePointer<rtx_error_t>, reader: EpochReader) -> rtx_status_t {
+        reader.read {
+            cell.load()._withUnsafeGuaranteedRef { table in
+                guard groupIndex >= 0, groupIndex < table.slots.count, let decide = table.slots[groupIndex].decide else {
+                    return RTX_E_NOT_FOUND
+                }
+                return decide(table.slots[groupIndex].instance, context, decision, error)
             }
         }
     }

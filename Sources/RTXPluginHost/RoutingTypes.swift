@@ -64,6 +64,8 @@ public struct RoutingRequest: Sendable, Equatable {
     public init() {}
 
     /// Builds the C context (strings and LP states valid inside `body` only) and calls `body`.
+    public func withUnsafeCContext<R>(_ body: (UnsafePointer<rtx_routing_context_t>) -> R) -> R { withCContext(body) }
+
     func withCContext<R>(_ body: (UnsafePointer<rtx_routing_context_t>) -> R) -> R {
         CStringArena.withViews([symbol, group] + lpStates.map(\.lpID)) { views in
             var states = lpStates.enumerated().map { i, s in
