@@ -22,7 +22,7 @@ EXAMPLES      := synthetic_lp b_book_routing flat_commission
 PLUGIN_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -pedantic -shared -fPIC -fvisibility=hidden -I sdk/include
 EXAMPLE_LIBS  := $(EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
 
-.PHONY: run test deps host plugins check check-guide-plugin bench clean
+.PHONY: run test deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
 deps:
@@ -69,6 +69,21 @@ test: deps plugins
 	$(RTX) plugins check plugins.yaml --state-dir $(BUILD)/test-state
 	$(RTX) plugins stream plugins.yaml --state-dir $(BUILD)/test-state --seconds 2 --print-every 4
 	$(MAKE) --no-print-directory check-guide-plugin
+	$(MAKE) --no-print-directory test-sanitizers
+
+## test-sanitizers: the concurrency tests (hot swap under load, plugin threads, the quote
+## ring, faults) under ThreadSanitizer and AddressSanitizer; builds only the test bundle.
+SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests
+test-sanitizers: test-tsan test-asan
+
+test-tsan: deps
+	$(SWIFT) build --sanitize=thread --scratch-path $(BUILD)-tsan --product rtxPackageTests
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path $(BUILD)-tsan --filter '$(SANITIZED_TESTS)'
+
+test-asan: deps
+	$(SWIFT) build --sanitize=address --scratch-path $(BUILD)-asan --product rtxPackageTests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp ASAN_OPTIONS=halt_on_error=1 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path $(BUILD)-asan --filter '$(SANITIZED_TESTS)'
 
 # The first C block of sdk/README.md is a complete routing plugin: build it with the guide's
 # one cc line and load it with `rtx plugins check`.
@@ -95,4 +110,4 @@ $(PLUGIN_DIR)/libburst_lp.so: Tests/Fixtures/plugins/burst_lp.c $(wildcard sdk/i
 	@chmod 755 $@
 
 clean:
-	rm -rf $(BUILD) $(STATE_DIR)
+	rm -rf $(BUILD) $(BUILD)-tsan $(BUILD)-asan $(STATE_DIR)

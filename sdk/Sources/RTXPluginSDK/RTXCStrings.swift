@@ -44,12 +44,11 @@ enum RTXCStrings {
     }
 
     /// Copies text into a fixed-capacity C char array: at most `buffer.count - 1` bytes, cut at
-    /// a character boundary, then a NUL; the rest of the buffer is zeroed. Returns the bytes
-    /// copied (without the NUL). An empty buffer is left alone.
-    @discardableResult
-    static func copy(_ text: String, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    /// a character boundary, then a NUL; the rest of the buffer is zeroed. An empty buffer is
+    /// left alone.
+    static func copy(_ text: String, into buffer: UnsafeMutableRawBufferPointer) {
         guard buffer.count > 0 else {
-            return 0
+            return
         }
         var text = text
         let copied = text.withUTF8 { utf8 -> Int in
@@ -62,7 +61,6 @@ enum RTXCStrings {
         for i in copied ..< buffer.count {
             buffer[i] = 0
         }
-        return copied
     }
 
     /// text cut to at most maxBytes UTF-8 bytes at a character boundary, with "..." when cut.

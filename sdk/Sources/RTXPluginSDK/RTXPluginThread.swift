@@ -17,10 +17,9 @@ public final class RTXPluginThread: Sendable {
         self.handle = handle
     }
 
-    /// Starts body on a new thread. `name` (at most 15 bytes are kept) shows in `top -H` and
-    /// debuggers. Throws `RTX_E_INTERNAL` when the thread cannot be created.
-    public static func start(name: String = "rtx-plugin", _ body: @escaping @Sendable () -> Void) throws(RTXPluginError) -> RTXPluginThread {
-        let context = Unmanaged.passRetained(ThreadStart(name: name, body: body)).toOpaque()
+    /// Starts body on a new thread. Throws `RTX_E_INTERNAL` when the thread cannot be created.
+    public static func start(_ body: @escaping @Sendable () -> Void) throws(RTXPluginError) -> RTXPluginThread {
+        let context = Unmanaged.passRetained(ThreadStart(body: body)).toOpaque()
         var handle = pthread_t()
         let rc = pthread_create(&handle, nil, threadMain, context)
         guard rc == 0 else {
@@ -63,24 +62,19 @@ public final class RTXPluginThread: Sendable {
 
 /// What a new thread runs; retained by `start` and released by the thread when body returns.
 private final class ThreadStart {
-    let name: String
     let body: @Sendable () -> Void
 
-    init(name: String, body: @escaping @Sendable () -> Void) {
-        self.name = name
+    init(body: @escaping @Sendable () -> Void) {
         self.body = body
     }
 }
 
 /// The thread's entry: a nonisolated C function with no captures.
-private func threadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+nonisolated private func threadMain(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
     guard let argument else {
         return nil
     }
     let start = Unmanaged<ThreadStart>.fromOpaque(argument).takeRetainedValue()
-    var name = [CChar](repeating: 0, count: 16) // Linux keeps 15 bytes and a NUL
-    name.withUnsafeMutableBytes { RTXCStrings.copy(start.name, into: $0) }
-    _ = pthread_setname_np(pthread_self(), name)
     start.body()
     return nil
 }
