@@ -75,7 +75,11 @@ public final class LibraryLoader: @unchecked Sendable {
 
     /// Verifies, opens and initializes the library at `path`, or returns the already loaded one.
     public func load(path: String, expectedSHA256: String?, pluginID: String?) throws(PluginLoadError) -> LoadedLibrary {
-        let verified = try libraryGuard.verify(path: path, expectedSHA256: expectedSHA256, pluginID: pluginID)
+        try load(verified: try libraryGuard.verify(path: path, expectedSHA256: expectedSHA256, pluginID: pluginID), pluginID: pluginID)
+    }
+
+    /// Opens a library `libraryGuard` has just verified, or returns the one already open.
+    public func load(verified: VerifiedLibrary, pluginID: String?) throws(PluginLoadError) -> LoadedLibrary {
         if let existing = bySHA256[verified.sha256] { return existing }
         let library = try open(verified, pluginID: pluginID)
         bySHA256[verified.sha256] = library

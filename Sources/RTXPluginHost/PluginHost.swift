@@ -85,23 +85,28 @@ public final class PluginHost: @unchecked Sendable {
         }
     }
 
-    private func load(_ entry: PluginEntry) throws(PluginHostError) -> (LoadedLibrary, UnsafeRawPointer) {
-        do {
-            let library = try loader.load(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id)
+    private func load(_ entry: PluginEntry, verified: VerifiedLibrary? = nil) throws(PluginHostError) -> (LoadedLibrary, UnsafeRawPointer) {
+        do throws(PluginLoadError) {
+            let library: LoadedLibrary
+            if let verified {
+                library = try loader.load(verified: verified, pluginID: entry.id)
+            } else {
+                library = try loader.load(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id)
+            }
             return (library, try library.factory(for: entry.kind, pluginID: entry.id))
         } catch { throw .load(error) }
     }
 
-    private func createAdapter(_ entry: PluginEntry) throws(PluginHostError) -> LPAdapterInstance {
-        let (library, factory) = try load(entry)
+    private func createAdapter(_ entry: PluginEntry, verified: VerifiedLibrary? = nil) throws(PluginHostError) -> LPAdapterInstance {
+        let (library, factory) = try load(entry, verified: verified)
         do {
             return try LPAdapterInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
                                          manifestPath: manifest.path, logSink: logSink)
         } catch { throw .call(error) }
     }
 
-    private func createRouting(_ entry: PluginEntry) throws(PluginHostError) -> ManagedRoutingPolicy {
-        let (library, factory) = try load(entry)
+    private func createRouting(_ entry: PluginEntry, verified: VerifiedLibrary? = nil) throws(PluginHostError) -> ManagedRoutingPolicy {
+        let (library, factory) = try load(entry, verified: verified)
         do {
             let instance = try RoutingPolicyInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
                                                      manifestPath: manifest.path, logSink: logSink)
@@ -109,8 +114,8 @@ public final class PluginHost: @unchecked Sendable {
         } catch { throw .call(error) }
     }
 
-    private func createFees(_ entry: PluginEntry) throws(PluginHostError) -> ManagedFeeModel {
-        let (library, factory) = try load(entry)
+    private func createFees(_ entry: PluginEntry, verified: VerifiedLibrary? = nil) throws(PluginHostError) -> ManagedFeeModel {
+        let (library, factory) = try load(entry, verified: verified)
         do {
             let instance = try FeeModelInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
                                                 manifestPath: manifest.path, logSink: logSink)
@@ -209,18 +214,18 @@ public final class PluginHost: @unchecked Sendable {
         for entry in next.plugins where entry.kind != .lpAdapter {
             let old = previous.plugin(id: entry.id)
             let current: LoadedLibrary? = entry.kind == .routingPolicy ? routingByID[entry.id]?.instance.library : feesByID[entry.id]?.instance.library
-            if let old, old.kind == entry.kind, old.sameSettings(as: entry), let current,
-               (try? loader.libraryGuard.verify(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id).sha256) == current.verified.sha256 {
+            let verified = try? loader.libraryGuard.verify(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id)
+            if let old, old.kind == entry.kind, old.sameSettings(as: entry), let current, verified?.sha256 == current.verified.sha256 {
                 continue   // unchanged bytes and settings
             }
             do {
                 switch entry.kind {
                 case .routingPolicy:
-                    let created = try createRouting(entry)
+                    let created = try createRouting(entry, verified: verified)
                     if let replaced = routingByID.updateValue(created, forKey: entry.id) { retiredRouting.append(replaced) }
                     report.applied.append(describeSwap(entry, old: current, new: created.instance.library))
                 case .feeModel:
-                    let created = try createFees(entry)
+                    let created = try createFees(entry, verified: verified)
                     if let replaced = feesByID.updateValue(created, forKey: entry.id) { retiredFees.append(replaced) }
                     report.applied.append(describeSwap(entry, old: current, new: created.instance.library))
                 case .lpAdapter: break
@@ -257,14 +262,15 @@ public final class PluginHost: @unchecked Sendable {
         for entry in next.plugins where entry.kind == .lpAdapter {
             let old = previous.plugin(id: entry.id)
             let running = lpAdapters.first { $0.instanceID == entry.id }
+            let verified = try? loader.libraryGuard.verify(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id)
             let unchanged = old.map { $0.kind == entry.kind && $0.sameSettings(as: entry) } ?? false
-                && running.map { (try? loader.libraryGuard.verify(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id).sha256) == $0.library.verified.sha256 } ?? false
+                && running.map { verified?.sha256 == $0.library.verified.sha256 } ?? false
             if unchanged, let running {
                 resubscribe(running, to: subscriptions(for: entry.id, in: next), report: &report)
                 continue
             }
             do {
-                let replacement = try createAdapter(entry)
+                let replacement = try createAdapter(entry, verified: verified)
                 do {
                     try replacement.subscribe(subscriptions(for: entry.id, in: next))
                 } catch {
