@@ -99,10 +99,13 @@ nonisolated private func lpSubscribe(_ table: UnsafeMutablePointer<rtx_lp_adapte
         guard let symbols else {
             return RTXPluginError.invalidArgument("LP subscribe: \(count) symbols but the array is NULL").write(to: errorOut)
         }
-        let stride = Int(symbols.pointee.struct_size)
+        let stride = RTXStructSize.of(symbols)
         guard stride >= MemoryLayout<rtx_subscription_t>.size else {
             return RTXPluginError.invalidArgument(
                 "LP subscribe: symbols[0].struct_size is \(stride), smaller than rtx_subscription_t (\(MemoryLayout<rtx_subscription_t>.size))").write(to: errorOut)
+        }
+        guard !Int(count).multipliedReportingOverflow(by: stride).overflow else {
+            return RTXPluginError.invalidArgument("LP subscribe: \(count) symbols of \(stride) bytes do not fit in memory").write(to: errorOut)
         }
         let base = UnsafeRawPointer(symbols)
         subscriptions.reserveCapacity(Int(count))
@@ -145,9 +148,9 @@ nonisolated private func lpSendOrder(_ table: UnsafeMutablePointer<rtx_lp_adapte
     guard let lp = instance(table), let order else {
         return RTXPluginError.invalidArgument("LP send_order: self or order is NULL").write(to: errorOut)
     }
-    guard Int(order.pointee.struct_size) >= MemoryLayout<rtx_order_request_t>.size else {
+    guard RTXStructSize.of(order) >= MemoryLayout<rtx_order_request_t>.size else {
         return RTXPluginError.invalidArgument(
-            "LP send_order: order struct_size \(order.pointee.struct_size) is smaller than rtx_order_request_t").write(to: errorOut)
+            "LP send_order: order struct_size \(RTXStructSize.of(order)) is smaller than rtx_order_request_t").write(to: errorOut)
     }
     do {
         try lp.adapter.sendOrder(RTXOrderRequest(order.pointee))
@@ -163,9 +166,9 @@ nonisolated private func lpCancelOrder(_ table: UnsafeMutablePointer<rtx_lp_adap
     guard let lp = instance(table), let cancel else {
         return RTXPluginError.invalidArgument("LP cancel_order: self or cancel is NULL").write(to: errorOut)
     }
-    guard Int(cancel.pointee.struct_size) >= MemoryLayout<rtx_cancel_request_t>.size else {
+    guard RTXStructSize.of(cancel) >= MemoryLayout<rtx_cancel_request_t>.size else {
         return RTXPluginError.invalidArgument(
-            "LP cancel_order: cancel struct_size \(cancel.pointee.struct_size) is smaller than rtx_cancel_request_t").write(to: errorOut)
+            "LP cancel_order: cancel struct_size \(RTXStructSize.of(cancel)) is smaller than rtx_cancel_request_t").write(to: errorOut)
     }
     do {
         try lp.adapter.cancelOrder(RTXCancelRequest(cancel.pointee))
@@ -177,7 +180,7 @@ nonisolated private func lpCancelOrder(_ table: UnsafeMutablePointer<rtx_lp_adap
 
 /// [any thread, non-blocking] get_stats (ABI 1.1): RTX_E_UNSUPPORTED when the adapter keeps none.
 nonisolated private func lpGetStats(_ table: UnsafePointer<rtx_lp_adapter_t>?, _ stats: UnsafeMutablePointer<rtx_lp_stats_t>?) -> rtx_status_t {
-    guard let lp = instance(table), let stats, Int(stats.pointee.struct_size) >= MemoryLayout<rtx_lp_stats_t>.size else {
+    guard let lp = instance(table), let stats, RTXStructSize.of(stats) >= MemoryLayout<rtx_lp_stats_t>.size else {
         return RTX_E_INVALID_ARGUMENT
     }
     guard let counters = lp.adapter.stats() else {

@@ -38,7 +38,7 @@ public struct RTXFeeRequest: Sendable, Equatable {
     /// Copies the host's request. Symbols are walked by `symbol_size`, not by this SDK's
     /// `sizeof`, so a newer host's larger elements still work.
     init(_ pointer: UnsafePointer<rtx_fee_request_t>) throws(RTXPluginError) {
-        let size = Int(pointer.pointee.struct_size)
+        let size = RTXStructSize.of(pointer)
         guard size >= MemoryLayout<rtx_fee_request_t>.size else {
             throw .invalidArgument("fee request struct_size \(size) is smaller than rtx_fee_request_t (\(MemoryLayout<rtx_fee_request_t>.size))")
         }

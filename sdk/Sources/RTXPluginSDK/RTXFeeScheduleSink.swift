@@ -11,7 +11,7 @@ public struct RTXFeeScheduleSink {
     public let pointer: UnsafePointer<rtx_fee_schedule_sink_t>
 
     init(_ pointer: UnsafePointer<rtx_fee_schedule_sink_t>) throws(RTXPluginError) {
-        let size = Int(pointer.pointee.struct_size)
+        let size = RTXStructSize.of(pointer)
         guard size >= MemoryLayout<rtx_fee_schedule_sink_t>.size else {
             throw .invalidArgument("fee schedule sink struct_size \(size) is smaller than rtx_fee_schedule_sink_t (\(MemoryLayout<rtx_fee_schedule_sink_t>.size))")
         }

@@ -25,11 +25,11 @@ public struct RTXHost: @unchecked Sendable {
     /// `rtx_host_t` exists since ABI 1.0, so a table whose struct_size does not cover them all
     /// (or that lacks a function) is refused with `RTX_E_INVALID_ARGUMENT`.
     init(instance table: UnsafePointer<rtx_host_t>) throws(RTXPluginError) {
-        let host = table.pointee
-        let size = Int(host.struct_size)
+        let size = RTXStructSize.of(table)
         guard size >= MemoryLayout<rtx_host_t>.size else {
             throw .invalidArgument("the host table is \(size) bytes, smaller than rtx_host_t (\(MemoryLayout<rtx_host_t>.size))")
         }
+        let host = table.pointee
         guard host.log != nil, host.monotonic_ns != nil, host.wall_clock_ns != nil, host.emit_quote != nil,
               host.emit_execution_report != nil, host.emit_connection_state != nil, let getConfig = host.get_config else {
             throw .invalidArgument("the host table lacks a function (log, clocks, get_config or emit_*)")

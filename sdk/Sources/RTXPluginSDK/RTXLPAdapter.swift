@@ -16,8 +16,9 @@
 /// follow and none of your code may run until `start()` or the instance's release.
 ///
 /// Lifecycle: init -> [subscribe]* -> start -> (send/cancel/subscribe/unsubscribe)* -> stop ->
-/// [start ... stop]* -> released. The host never destroys a started instance; if it did, the
-/// SDK would call `stop()` first.
+/// [start ... stop]* -> released. The SDK calls `stop()` only after a `start()` that returned
+/// without throwing, answers a second `start` without `stop` with `RTX_E_STATE` itself, and
+/// calls `stop()` before releasing a started instance (the host never destroys one).
 ///
 /// Errors: throw `RTXPluginError` (the SDK writes it into the host's `rtx_error_t`). Never
 /// trap: a `fatalError`, force-unwrap or overflow takes down the whole trading process.

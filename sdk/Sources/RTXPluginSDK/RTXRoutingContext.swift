@@ -65,7 +65,7 @@ public struct RTXRoutingContext: Sendable, Equatable {
     /// Copies the host's context. Its LP states are walked by `lp_state_size`, not by this
     /// SDK's `sizeof`, so a newer host's larger elements still work.
     init(_ pointer: UnsafePointer<rtx_routing_context_t>) throws(RTXPluginError) {
-        let size = Int(pointer.pointee.struct_size)
+        let size = RTXStructSize.of(pointer)
         guard size >= MemoryLayout<rtx_routing_context_t>.size else {
             throw .invalidArgument("routing context struct_size \(size) is smaller than rtx_routing_context_t (\(MemoryLayout<rtx_routing_context_t>.size))")
         }

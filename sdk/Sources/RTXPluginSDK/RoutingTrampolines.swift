@@ -55,9 +55,9 @@ nonisolated private func routingDecide(_ table: UnsafePointer<rtx_routing_policy
     guard let table, let context, let decision, let data = table.pointee.plugin_data else {
         return RTXPluginError.invalidArgument("routing decide: self, context or decision is NULL").write(to: errorOut)
     }
-    guard Int(decision.pointee.struct_size) >= MemoryLayout<rtx_routing_decision_t>.size else {
+    guard RTXStructSize.of(decision) >= MemoryLayout<rtx_routing_decision_t>.size else {
         return RTXPluginError.invalidArgument(
-            "routing decide: decision struct_size \(decision.pointee.struct_size) is smaller than rtx_routing_decision_t").write(to: errorOut)
+            "routing decide: decision struct_size \(RTXStructSize.of(decision)) is smaller than rtx_routing_decision_t").write(to: errorOut)
     }
     let instance = Unmanaged<RoutingInstance>.fromOpaque(data).takeUnretainedValue()
     do {
