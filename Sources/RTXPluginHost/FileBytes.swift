@@ -37,6 +37,12 @@ enum FileBytes {
         return String(path[..<slash])
     }
 
+    /// The file-name part of a path ("lib.so" for "lib.so" and for "a/b/lib.so").
+    static func lastComponent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
     /// Reads a whole file from an open descriptor, refusing more than `limitBytes`.
     static func readAll(fd: Int32, path: String, limitBytes: Int) throws(FileSystemError) -> [UInt8] {
         var out: [UInt8] = []

@@ -44,7 +44,7 @@ public struct LibraryGuard: Sendable {
             PluginLoadError(pluginID: pluginID, path: file, field: field, message: message, fix: fix)
         }
         let folder = FileBytes.directory(of: path)
-        let name = String(path[path.index(after: path.lastIndex(of: "/") ?? path.index(before: path.startIndex))...])
+        let name = FileBytes.lastComponent(of: path)
         guard let realFolder = Self.realPath(folder) else {
             throw refuse("path", "its folder \(folder) cannot be resolved: \(String(cString: strerror(errno)))", "create the folder or correct path")
         }

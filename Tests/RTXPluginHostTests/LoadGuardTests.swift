@@ -27,6 +27,19 @@ import Testing
         #expect(try loader.load(path: path, expectedSHA256: digest, pluginID: "b2") === library)
     }
 
+    @Test func loadsABareFileNameRelativeToTheWorkingFolder() throws {
+        let scratch = try Scratch()
+        try scratch.example("b_book_routing")
+        let previous = FileManager.default.currentDirectoryPath
+        #expect(FileManager.default.changeCurrentDirectoryPath(scratch.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        let manifest = try ManifestDecoder.decode(text: "version: 1\nplugins:\n  - {id: b, kind: routing-policy, path: libb_book_routing.so}\n",
+                                                  path: "plugins.yaml")
+        #expect(manifest.plugins[0].resolvedPath == "libb_book_routing.so")
+        let library = try scratch.loader().load(path: manifest.plugins[0].resolvedPath, expectedSHA256: nil, pluginID: "b")
+        #expect(library.verified.realPath == scratch.path + "/libb_book_routing.so")
+    }
+
     @Test func refusesAGroupWritableFile() throws {
         let scratch = try Scratch()
         let path = try scratch.example("b_book_routing")
