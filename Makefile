@@ -22,6 +22,11 @@ EXAMPLES      := synthetic_lp b_book_routing flat_commission
 PLUGIN_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -pedantic -shared -fPIC -fvisibility=hidden -I sdk/include
 EXAMPLE_LIBS  := $(EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
 
+# The SDK's Swift examples, each its own package built into one .so.
+SWIFT_EXAMPLES     := SwiftRandomWalkLP SwiftVolumeRouting SwiftTieredCommission
+SWIFT_EXAMPLE_LIBS := $(SWIFT_EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
+SWIFT_SDK_SOURCES  := sdk/Package.swift $(shell find sdk/Sources sdk/include -type f 2>/dev/null)
+
 .PHONY: run test deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
@@ -39,12 +44,17 @@ deps:
 host: deps
 	$(SWIFT) build --product rtx
 
-## plugins: build every SDK example plugin into .build/plugins (one cc line each).
-plugins: $(EXAMPLE_LIBS)
+## plugins: build every SDK example plugin, C and Swift, into .build/plugins.
+plugins: $(EXAMPLE_LIBS) $(SWIFT_EXAMPLE_LIBS)
 
 $(PLUGIN_DIR)/lib%.so: sdk/examples/%.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
 	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
 	@chmod 755 $@
+
+# `install` replaces the file (new inode) instead of writing into one a process may have mapped.
+$(PLUGIN_DIR)/lib%.so: sdk/examples/swift/%/Package.swift $(SWIFT_SDK_SOURCES) $(shell find sdk/examples/swift -type f -name '*.swift' 2>/dev/null) | $(PLUGIN_DIR)
+	$(SWIFT) build -c release --package-path sdk/examples/swift/$* --scratch-path $(BUILD)/swift-plugins/$*
+	install -m 755 $(BUILD)/swift-plugins/$*/release/lib$*.so $@
 
 # The load guard refuses libraries in group- or other-writable folders.
 $(PLUGIN_DIR):
@@ -73,7 +83,7 @@ test: deps plugins
 
 ## test-sanitizers: the concurrency tests (hot swap under load, plugin threads, the quote
 ## ring, faults) under ThreadSanitizer and AddressSanitizer; builds only the test bundle.
-SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests
+SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests
 test-sanitizers: test-tsan test-asan
 
 test-tsan: deps

@@ -52,7 +52,7 @@ public final class ManifestWatcher: @unchecked Sendable {
 
     private func fingerprint() -> (UInt64, Int64, Int, Int)? {
         var info = stat()
-        guard stat(host.manifest.path, &info) == 0 else { return nil }
+        guard stat(host.manifestPath, &info) == 0 else { return nil }
         return (UInt64(info.st_ino), Int64(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec)
     }
 

@@ -26,11 +26,20 @@ public enum PluginHostError: Error, Sendable, CustomStringConvertible {
 /// may be called from any thread; they are serialized by an internal lock. The services'
 /// call paths take no lock.
 public final class PluginHost: @unchecked Sendable {
-    public private(set) var manifest: Manifest
+    /// The manifest as applied (entries that failed to apply keep their previous settings).
+    public var manifest: Manifest { control.withLock { _ in current } }
+    /// The manifest's path (fixed for the host's life).
+    public let manifestPath: String
     public let loader: LibraryLoader
     public let logSink: any PluginLogSink
-    public private(set) var symbols = SymbolRegistry()
-    public private(set) var lpAdapters: [LPAdapterInstance] = []
+    /// Symbol ids (append-only across reloads).
+    public var symbols: SymbolRegistry { control.withLock { _ in symbolRegistry } }
+    /// The LP adapters now running or ready, in manifest order. A snapshot: a reload may
+    /// replace them (the replaced ones are stopped and destroyed).
+    public var lpAdapters: [LPAdapterInstance] { control.withLock { _ in adapters } }
+    private var current: Manifest
+    private var symbolRegistry = SymbolRegistry()
+    private var adapters: [LPAdapterInstance] = []
     private var routingByID: [String: ManagedRoutingPolicy] = [:]
     private var feesByID: [String: ManagedFeeModel] = [:]
     public let epochs: EpochDomain
@@ -44,7 +53,8 @@ public final class PluginHost: @unchecked Sendable {
     /// - Parameter stateDirectory: where the private plugin cache lives (`<state>/plugin-cache`).
     public init(manifest: Manifest, stateDirectory: String, logSink: any PluginLogSink = StandardErrorLogSink(),
                 epochs: EpochDomain = EpochDomain()) {
-        self.manifest = manifest
+        current = manifest
+        manifestPath = manifest.path
         self.logSink = logSink
         self.epochs = epochs
         reclaimer = Reclaimer(domain: epochs)
@@ -52,7 +62,7 @@ public final class PluginHost: @unchecked Sendable {
         fees = FeeService(groups: groups)
         loader = LibraryLoader(libraryGuard: LibraryGuard(cacheDirectory: PluginHost.cacheDirectory(stateDirectory: stateDirectory)),
                                logSink: logSink)
-        for binding in manifest.symbols { _ = symbols.register(binding.symbol) }
+        for binding in manifest.symbols { _ = symbolRegistry.register(binding.symbol) }
     }
 
     public static func cacheDirectory(stateDirectory: String) -> String {
@@ -67,12 +77,12 @@ public final class PluginHost: @unchecked Sendable {
     public func loadAll() throws(PluginHostError) {
         try control.withLock { _ throws(PluginHostError) in
             do throws(PluginHostError) {
-                for entry in manifest.plugins {
+                for entry in current.plugins {
                     switch entry.kind {
                     case .lpAdapter:
                         let adapter = try createAdapter(entry)
-                        lpAdapters.append(adapter)
-                        do throws(PluginCallError) { try adapter.subscribe(subscriptions(for: entry.id, in: manifest)) } catch { throw .call(error) }
+                        adapters.append(adapter)
+                        do throws(PluginCallError) { try adapter.subscribe(subscriptions(for: entry.id, in: current)) } catch { throw .call(error) }
                     case .routingPolicy: routingByID[entry.id] = try createRouting(entry)
                     case .feeModel: feesByID[entry.id] = try createFees(entry)
                     }
@@ -101,7 +111,7 @@ public final class PluginHost: @unchecked Sendable {
         let (library, factory) = try load(entry, verified: verified)
         do {
             return try LPAdapterInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
-                                         manifestPath: manifest.path, logSink: logSink)
+                                         manifestPath: manifestPath, logSink: logSink)
         } catch { throw .call(error) }
     }
 
@@ -109,7 +119,7 @@ public final class PluginHost: @unchecked Sendable {
         let (library, factory) = try load(entry, verified: verified)
         do {
             let instance = try RoutingPolicyInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
-                                                     manifestPath: manifest.path, logSink: logSink)
+                                                     manifestPath: manifestPath, logSink: logSink)
             return ManagedRoutingPolicy(instance: instance, entry: entry, logSink: logSink)
         } catch { throw .call(error) }
     }
@@ -118,7 +128,7 @@ public final class PluginHost: @unchecked Sendable {
         let (library, factory) = try load(entry, verified: verified)
         do {
             let instance = try FeeModelInstance(instanceID: entry.id, library: library, factory: factory, config: entry.config,
-                                                manifestPath: manifest.path, logSink: logSink)
+                                                manifestPath: manifestPath, logSink: logSink)
             return ManagedFeeModel(instance: instance, entry: entry, logSink: logSink)
         } catch { throw .call(error) }
     }
@@ -126,25 +136,25 @@ public final class PluginHost: @unchecked Sendable {
     /// The subscriptions the symbol bindings of `manifest` give an LP adapter.
     func subscriptions(for lpID: String, in manifest: Manifest) -> [LPSubscription] {
         manifest.symbols.compactMap { binding in
-            guard let route = binding.routes.first(where: { $0.lp == lpID }), let id = symbols.id(of: binding.symbol) else { return nil }
+            guard let route = binding.routes.first(where: { $0.lp == lpID }), let id = symbolRegistry.id(of: binding.symbol) else { return nil }
             return LPSubscription(symbolID: id, symbol: binding.symbol, lpSymbol: route.lpSymbol)
         }
     }
 
-    public func subscriptions(for lpID: String) -> [LPSubscription] { subscriptions(for: lpID, in: manifest) }
+    public func subscriptions(for lpID: String) -> [LPSubscription] { control.withLock { _ in subscriptions(for: lpID, in: current) } }
 
     /// Builds and publishes routing and fee tables from the current manifest and instances;
     private func publishTables() {
-        groups.register(manifest.groups.map(\.group))
+        groups.register(current.groups.map(\.group))
         var routingBindings = [RoutingBinding?](repeating: nil, count: groups.count)
         var feeBindings = [FeeBinding?](repeating: nil, count: groups.count)
-        for binding in manifest.groups {
+        for binding in current.groups {
             guard let index = groups.index(of: binding.group) else { continue }
             routingBindings[index] = RoutingBinding(group: binding.group, policy: routingByID[binding.routing], fallback: binding.fallback)
-            let served = manifest.groups.filter { $0.feeModel == binding.feeModel }.map(\.group)
+            let served = current.groups.filter { $0.feeModel == binding.feeModel }.map(\.group)
             feeBindings[index] = FeeBinding(group: binding.group, model: feesByID[binding.feeModel], servedGroups: served)
         }
-        let lpIDs = Set(manifest.plugins.filter { $0.kind == .lpAdapter }.map(\.id))
+        let lpIDs = Set(current.plugins.filter { $0.kind == .lpAdapter }.map(\.id))
         retireTables(routing.publish(RoutingTable(bindings: routingBindings, knownLPs: lpIDs)),
                      fees.publish(FeeTable(bindings: feeBindings)))
     }
@@ -154,9 +164,9 @@ public final class PluginHost: @unchecked Sendable {
         reclaimer.retire { withExtendedLifetime((oldRouting, oldFees)) {} }
     }
 
-    public func lpAdapter(id: String) -> LPAdapterInstance? { lpAdapters.first { $0.instanceID == id } }
-    public func routingPolicy(id: String) -> RoutingPolicyInstance? { routingByID[id]?.instance }
-    public func feeModel(id: String) -> FeeModelInstance? { feesByID[id]?.instance }
+    public func lpAdapter(id: String) -> LPAdapterInstance? { control.withLock { _ in adapters.first { $0.instanceID == id } } }
+    public func routingPolicy(id: String) -> RoutingPolicyInstance? { control.withLock { _ in routingByID[id]?.instance } }
+    public func feeModel(id: String) -> FeeModelInstance? { control.withLock { _ in feesByID[id]?.instance } }
     public func managedRoutingPolicy(id: String) -> ManagedRoutingPolicy? { control.withLock { _ in routingByID[id] } }
     public func managedFeeModel(id: String) -> ManagedFeeModel? { control.withLock { _ in feesByID[id] } }
 
@@ -164,7 +174,7 @@ public final class PluginHost: @unchecked Sendable {
     public func startAdapters() throws(PluginHostError) {
         try control.withLock { _ throws(PluginHostError) in
             adaptersStarted = true
-            for adapter in lpAdapters where adapter.state != .started {
+            for adapter in adapters where adapter.state != .started {
                 do throws(PluginCallError) { try adapter.start() } catch { throw .call(error) }
             }
         }
@@ -177,7 +187,7 @@ public final class PluginHost: @unchecked Sendable {
     public func reload(trigger: String) -> ReloadReport {
         let next: Manifest
         do {
-            next = try ManifestDecoder.load(path: manifest.path)
+            next = try ManifestDecoder.load(path: manifestPath)
         } catch {
             let report = ReloadReport(trigger: trigger, applied: [], failed: ["manifest: \(error.description)"])
             logSink.write(source: "plugins", level: .error, message: report.description)
@@ -195,9 +205,9 @@ public final class PluginHost: @unchecked Sendable {
 
     private func applyLocked(_ next: Manifest, trigger: String) -> ReloadReport {
         var report = ReloadReport(trigger: trigger, applied: [], failed: [])
-        let previous = manifest
+        let previous = current
         var effective = next   // the manifest as actually applied (failed entries keep their old settings)
-        for binding in next.symbols { _ = symbols.register(binding.symbol) }
+        for binding in next.symbols { _ = symbolRegistry.register(binding.symbol) }
 
         // Entries that cannot be applied keep the previous entry (or are dropped if new).
         func keepPrevious(_ id: String) {
@@ -253,7 +263,7 @@ public final class PluginHost: @unchecked Sendable {
             report.failed.append("group \(binding.group): its binding names a plugin that did not load; the group is not bound")
             return binding
         }.filter { routingByID[$0.routing] != nil && feesByID[$0.feeModel] != nil }
-        manifest = effective
+        current = effective
         publishTables()
         for r in retiredRouting { reclaimer.retire { r.instance.destroy() } }
         for f in retiredFees { reclaimer.retire { f.instance.destroy() } }
@@ -261,7 +271,7 @@ public final class PluginHost: @unchecked Sendable {
         // 2. LP adapters: one at a time; a replacement is created before the old one stops.
         for entry in next.plugins where entry.kind == .lpAdapter {
             let old = previous.plugin(id: entry.id)
-            let running = lpAdapters.first { $0.instanceID == entry.id }
+            let running = adapters.first { $0.instanceID == entry.id }
             let verified = try? loader.libraryGuard.verify(path: entry.resolvedPath, expectedSHA256: entry.sha256, pluginID: entry.id)
             let unchanged = old.map { $0.kind == entry.kind && $0.sameSettings(as: entry) } ?? false
                 && running.map { verified?.sha256 == $0.library.verified.sha256 } ?? false
@@ -280,9 +290,9 @@ public final class PluginHost: @unchecked Sendable {
                 if let running {
                     running.stop()
                     running.destroy()
-                    lpAdapters.removeAll { $0 === running }
+                    adapters.removeAll { $0 === running }
                 }
-                lpAdapters.append(replacement)
+                adapters.append(replacement)
                 if adaptersStarted {
                     do { try replacement.start() } catch {
                         report.failed.append("\(entry.id): \(error.description)")
@@ -292,14 +302,14 @@ public final class PluginHost: @unchecked Sendable {
                 report.applied.append(running == nil ? "\(entry.id): added" : "\(entry.id): restarted with \(replacement.library.descriptor.pluginID) \(replacement.library.descriptor.pluginVersion)")
             } catch {
                 report.failed.append("\(entry.id): \(error); \(running == nil ? "not added" : "the running adapter keeps streaming")")
-                manifest = effectiveWithPlugin(entry.id, from: previous)
+                current = effectiveWithPlugin(entry.id, from: previous)
             }
         }
         for old in previous.plugins where old.kind == .lpAdapter && next.plugin(id: old.id)?.kind != .lpAdapter {
-            if let running = lpAdapters.first(where: { $0.instanceID == old.id }) {
+            if let running = adapters.first(where: { $0.instanceID == old.id }) {
                 running.stop()
                 running.destroy()
-                lpAdapters.removeAll { $0 === running }
+                adapters.removeAll { $0 === running }
                 report.applied.append("\(old.id): removed")
             }
         }
@@ -309,7 +319,7 @@ public final class PluginHost: @unchecked Sendable {
 
     /// The current manifest with plugin `id` restored to its entry in `previous`.
     private func effectiveWithPlugin(_ id: String, from previous: Manifest) -> Manifest {
-        var m = manifest
+        var m = current
         if let old = previous.plugin(id: id) {
             if let i = m.plugins.firstIndex(where: { $0.id == id }) { m.plugins[i] = old } else { m.plugins.append(old) }
         } else {
@@ -354,9 +364,9 @@ public final class PluginHost: @unchecked Sendable {
     }
 
     private func shutdownLocked() {
-        for adapter in lpAdapters { adapter.stop() }
-        for adapter in lpAdapters { adapter.destroy() }
-        lpAdapters.removeAll()
+        for adapter in adapters { adapter.stop() }
+        for adapter in adapters { adapter.destroy() }
+        adapters.removeAll()
         retireTables(routing.publish(RoutingTable(bindings: [], knownLPs: [])), fees.publish(FeeTable(bindings: [])))
         let routingInstances = Array(routingByID.values)
         let feeInstances = Array(feesByID.values)

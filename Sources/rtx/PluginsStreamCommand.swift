@@ -9,7 +9,8 @@ import Glibc
 let interruptRequested = Atomic<Bool>(false)
 
 /// `rtx plugins stream [FILE]`: starts the manifest's LP adapters, subscribes the bound
-/// symbols and prints the quotes, connection changes and counters to the console.
+/// symbols and prints the quotes, connection changes and counters to the console. Edits of
+/// the manifest (or SIGHUP) are applied while it runs, and each reload is printed.
 struct PluginsStreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
@@ -52,10 +53,18 @@ struct PluginsStreamCommand: ParsableCommand {
         }
         signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in interruptRequested.store(true, ordering: .relaxed) }
-        print("streaming from \(host.lpAdapters.map(\.instanceID).joined(separator: ", ")); Ctrl-C stops")
+        let watcher = ManifestWatcher(host: host)
+        watcher.start()
+        defer { watcher.stop() }
+        var reportsShown = 0
+        print("streaming from \(host.lpAdapters.map(\.instanceID).joined(separator: ", ")); edit \(manifest) or send SIGHUP to reload; Ctrl-C stops")
         let deadline = seconds > 0 ? HostClock.monotonicNanoseconds() + Int64(seconds) * 1_000_000_000 : Int64.max
         var seen: [UInt32: Int] = [:]
         while !interruptRequested.load(ordering: .relaxed), HostClock.monotonicNanoseconds() < deadline {
+            let reports = watcher.reloadReports
+            for report in reports.suffix(max(0, reports.count - reportsShown)) { print(report.description) }
+            reportsShown = reports.count
+            let symbols = host.symbols
             for adapter in host.lpAdapters {
                 for event in adapter.takeConnectionEvents() {
                     print("\(adapter.instanceID)  connection \(event.state)\(event.reason.isEmpty ? "" : " (\(event.reason))")")
@@ -64,7 +73,7 @@ struct PluginsStreamCommand: ParsableCommand {
                     let count = seen[q.quote.symbol_id, default: 0]
                     seen[q.quote.symbol_id] = count + 1
                     guard count % printEvery == 0 else { return }
-                    let symbol = host.symbols.name(of: q.quote.symbol_id) ?? "#\(q.quote.symbol_id)"
+                    let symbol = symbols.name(of: q.quote.symbol_id) ?? "#\(q.quote.symbol_id)"
                     let bid = PriceText.format(q.quote.bid_ticks, digits: q.quote.price_digits)
                     let ask = PriceText.format(q.quote.ask_ticks, digits: q.quote.price_digits)
                     let size = PriceText.trimmed(PriceText.format(q.quote.ask_volume, digits: 8))
@@ -73,6 +82,7 @@ struct PluginsStreamCommand: ParsableCommand {
             }
             usleep(50_000)
         }
+        watcher.stop()
         for adapter in host.lpAdapters {
             let c = adapter.feedCounters
             print("\(adapter.instanceID)  quotes accepted \(c.quotesAccepted), refused \(c.quotesRefused), dropped (queue full) \(c.quotesDroppedFull)")
