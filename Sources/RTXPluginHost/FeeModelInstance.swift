@@ -33,21 +33,10 @@ public final class FeeModelInstance: @unchecked Sendable {
         self.instanceID = instanceID
         self.library = library
         context = HostContext(instanceID: instanceID, scope: .instance, logSink: logSink, config: config, manifestPath: manifestPath)
-        let f = factory.assumingMemoryBound(to: rtx_fee_model_factory_t.self)
-        var error = newPluginError()
-        var out: UnsafeMutablePointer<rtx_fee_model_t>?
-        let status = f.pointee.create(f, context.table, &out, &error)
-        let d = library.descriptor
-        func failure(_ status: Int32, _ message: String) -> PluginCallError {
-            PluginCallError(instanceID: instanceID, pluginID: d.pluginID, pluginVersion: d.pluginVersion,
-                            function: "create", status: status, message: message)
-        }
-        guard status == RTX_OK else { throw failure(status, PluginErrorText.message(of: &error)) }
-        guard let out else { throw failure(RTX_E_INTERNAL, "create returned RTX_OK but no instance") }
-        guard let (copy, _) = readSizedStruct(UnsafeRawPointer(out), as: rtx_fee_model_t.self, zero: rtx_fee_model_t(),
-                                              minimumSize: HostABI.feeModelSize10),
-              let build = copy.build_schedule, let destroy = copy.destroy else {
-            throw failure(RTX_E_INTERNAL, "the fee model table is too small or lacks build_schedule/destroy")
+        let (out, copy) = try PluginFactoryCall.create(factory, host: context, zero: rtx_fee_model_t(),
+                                                       minimumSize: HostABI.feeModelSize10, instanceID: instanceID, library: library)
+        guard let build = copy.build_schedule, let destroy = copy.destroy else {
+            throw PluginFactoryCall.missing("build_schedule, destroy", instanceID: instanceID, library: library)
         }
         raw = out
         buildFunction = build

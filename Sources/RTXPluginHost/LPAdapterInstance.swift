@@ -83,24 +83,12 @@ public final class LPAdapterInstance: @unchecked Sendable {
         context = LPHostContext(instanceID: instanceID, logSink: logSink, config: config, manifestPath: manifestPath,
                                 quoteCapacity: quoteCapacity, reportCapacity: Self.defaultReportCapacity,
                                 eventCapacity: Self.defaultEventCapacity)
-        let f = factory.assumingMemoryBound(to: rtx_lp_adapter_factory_t.self)
-        var error = newPluginError()
-        var out: UnsafeMutablePointer<rtx_lp_adapter_t>?
-        let status = f.pointee.create(f, context.table, &out, &error)
-        let d = library.descriptor
-        func failure(_ status: Int32, _ message: String) -> PluginCallError {
-            PluginCallError(instanceID: instanceID, pluginID: d.pluginID, pluginVersion: d.pluginVersion,
-                            function: "create", status: status, message: message)
-        }
-        guard status == RTX_OK else { throw failure(status, PluginErrorText.message(of: &error)) }
-        guard let out else { throw failure(RTX_E_INTERNAL, "create returned RTX_OK but no instance") }
-        guard let (copy, _) = readSizedStruct(UnsafeRawPointer(out), as: rtx_lp_adapter_t.self, zero: rtx_lp_adapter_t(),
-                                              minimumSize: HostABI.lpAdapterSize10) else {
-            throw failure(RTX_E_INTERNAL, "the adapter table is smaller than ABI 1.0's \(HostABI.lpAdapterSize10) bytes (the instance is leaked, not destroyed)")
-        }
+        let (out, copy) = try PluginFactoryCall.create(factory, host: context, zero: rtx_lp_adapter_t(),
+                                                       minimumSize: HostABI.lpAdapterSize10, instanceID: instanceID, library: library)
         guard copy.start != nil, copy.stop != nil, copy.subscribe != nil, copy.unsubscribe != nil,
               copy.send_order != nil, copy.cancel_order != nil, copy.destroy != nil else {
-            throw failure(RTX_E_INTERNAL, "the adapter table lacks a required function (start, stop, subscribe, unsubscribe, send_order, cancel_order, destroy)")
+            throw PluginFactoryCall.missing("start, stop, subscribe, unsubscribe, send_order, cancel_order, destroy",
+                                            instanceID: instanceID, library: library)
         }
         raw = out
         table = copy

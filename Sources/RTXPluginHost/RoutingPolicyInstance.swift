@@ -18,21 +18,10 @@ public final class RoutingPolicyInstance: @unchecked Sendable {
         self.instanceID = instanceID
         self.library = library
         context = HostContext(instanceID: instanceID, scope: .instance, logSink: logSink, config: config, manifestPath: manifestPath)
-        let f = factory.assumingMemoryBound(to: rtx_routing_policy_factory_t.self)
-        var error = newPluginError()
-        var out: UnsafeMutablePointer<rtx_routing_policy_t>?
-        let status = f.pointee.create(f, context.table, &out, &error)
-        let d = library.descriptor
-        func failure(_ status: Int32, _ message: String) -> PluginCallError {
-            PluginCallError(instanceID: instanceID, pluginID: d.pluginID, pluginVersion: d.pluginVersion,
-                            function: "create", status: status, message: message)
-        }
-        guard status == RTX_OK else { throw failure(status, PluginErrorText.message(of: &error)) }
-        guard let out else { throw failure(RTX_E_INTERNAL, "create returned RTX_OK but no instance") }
-        guard let (copy, _) = readSizedStruct(UnsafeRawPointer(out), as: rtx_routing_policy_t.self,
-                                              zero: rtx_routing_policy_t(), minimumSize: HostABI.routingPolicySize10),
-              let decide = copy.decide, let destroy = copy.destroy else {
-            throw failure(RTX_E_INTERNAL, "the routing policy table is too small or lacks decide/destroy")
+        let (out, copy) = try PluginFactoryCall.create(factory, host: context, zero: rtx_routing_policy_t(),
+                                                       minimumSize: HostABI.routingPolicySize10, instanceID: instanceID, library: library)
+        guard let decide = copy.decide, let destroy = copy.destroy else {
+            throw PluginFactoryCall.missing("decide, destroy", instanceID: instanceID, library: library)
         }
         raw = out
         decideFunction = decide

@@ -16,13 +16,7 @@ struct PluginsCheckCommand: ParsableCommand {
     var stateDirectory: String = ".rtx"
 
     func run() throws {
-        let parsed: Manifest
-        do {
-            parsed = try ManifestDecoder.load(path: manifest)
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let parsed = try CommandSupport.loadManifest(manifest)
         try StateDirectory.ensure(stateDirectory)
         let reports = PluginChecker.check(manifest: parsed, stateDirectory: stateDirectory)
         print("\(manifest): \(parsed.plugins.count) plugin(s), \(parsed.symbols.count) symbol binding(s), \(parsed.groups.count) group binding(s); host ABI \(HostABI.versionString)")

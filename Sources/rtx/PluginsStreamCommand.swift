@@ -34,13 +34,7 @@ struct PluginsStreamCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed: Manifest
-        do {
-            parsed = try ManifestDecoder.load(path: manifest)
-        } catch {
-            printError(error.description)
-            throw ExitCode(2)
-        }
+        let parsed = try CommandSupport.loadManifest(manifest)
         try StateDirectory.ensure(stateDirectory)
         let host = PluginHost(manifest: parsed, stateDirectory: stateDirectory)
         do {
