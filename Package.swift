@@ -18,10 +18,12 @@ let package = Package(
         // libyaml, for plugins.yaml.
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
+        // SHA-256, shared by the plugin host (library pins) and the core (state hashes).
+        .target(name: "RTXDigest"),
         // Host-internal C: the epoch read side's compiler fence and membarrier(2).
         .target(name: "CRTXHostSupport", path: "Sources/CRTXHostSupport"),
         // Manifest, loader, ABI checks, host services, plugin instances.
-        .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport"]),
+        .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport", "RTXDigest"]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
@@ -29,6 +31,6 @@ let package = Package(
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
         .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "CRTXABI"]),
-        .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI"]),
+        .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
     ]
 )

@@ -1,3 +1,4 @@
+import RTXDigest
 #if canImport(Glibc)
 import Glibc
 #endif

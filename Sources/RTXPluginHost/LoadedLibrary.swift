@@ -1,3 +1,4 @@
+import RTXDigest
 import CRTXABI
 #if canImport(Glibc)
 import Glibc

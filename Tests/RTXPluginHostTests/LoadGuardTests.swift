@@ -1,3 +1,4 @@
+import RTXDigest
 import Foundation
 import Testing
 @testable import RTXPluginHost

@@ -1,3 +1,4 @@
+import RTXDigest
 import Testing
 @testable import RTXPluginHost
 
