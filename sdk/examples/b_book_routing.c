@@ -19,8 +19,6 @@
  */
 #include <rtx/rtx.h>
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,121 +29,6 @@ typedef struct b_book_policy {
     rtx_routing_policy_t table;
     char reason[RTX_REASON_CAPACITY]; /* NUL-terminated, copied from config at create */
 } b_book_policy_t;
-
-/* ------------------------------------------------------------------------------------------
- * Config errors. Every message names the manifest file and line, the key and the bad value.
- * ---------------------------------------------------------------------------------------- */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/** Length of an rtx_str_t as a printf precision ("%.*s"), clamped. */
-static int str_len(rtx_str_t s)
-{
-    return s.length > 4096 ? 4096 : (int)s.length;
-}
-
-/** Data of an rtx_str_t that is safe to hand to "%.*s" even when the view is empty. */
-static const char *str_data(rtx_str_t s)
-{
-    return s.data != NULL ? s.data : "";
-}
-
-/**
- * Fills *error with "<manifest>:<line>: <message>" and returns RTX_E_CONFIG. line is the
- * 0-based line in config->text, as rtx_config_find reports it.
- */
-static rtx_status_t PRINTF_LIKE(4, 5)
-config_error(rtx_error_t *error, const rtx_config_t *config, uint32_t line, const char *format, ...)
-{
-    char message[RTX_ERROR_MESSAGE_CAPACITY];
-    int used = snprintf(message, sizeof message, "%.*s:%u: ", str_len(config->source_path),
-                        str_data(config->source_path), (unsigned)(config->first_line + line));
-    if (used >= 0 && (size_t)used < sizeof message) {
-        va_list args;
-        va_start(args, format);
-        vsnprintf(message + used, sizeof message - (size_t)used, format, args);
-        va_end(args);
-    }
-    return rtx_error_set(error, RTX_E_CONFIG, message);
-}
-
-/**
- * Refuses lines this plugin does not understand: unknown keys (a typo would otherwise be
- * silently ignored), keys given twice, indented (nested) lines and lines without a colon.
- * Blank lines and `#` comment lines are allowed. known[] lists the keys, NULL-terminated.
- */
-static rtx_status_t check_keys(const rtx_config_t *config, const char *const *known, rtx_error_t *error)
-{
-    uint32_t seen_line[16];
-    char known_list[160];
-    size_t count = 0;
-    size_t used = 0;
-    size_t pos = 0;
-    uint32_t line_no = 0;
-    for (; known[count] != NULL; ++count) {
-        int n;
-        if (count == sizeof seen_line / sizeof seen_line[0]) {
-            return rtx_error_set(error, RTX_E_INTERNAL, "check_keys: more keys than it can track");
-        }
-        seen_line[count] = UINT32_MAX;
-        n = snprintf(known_list + used, sizeof known_list - used, "%s%s", count > 0 ? ", " : "", known[count]);
-        if (n > 0 && (size_t)n < sizeof known_list - used) {
-            used += (size_t)n;
-        }
-    }
-    known_list[used] = '\0';
-    for (; pos < config->text.length; ++line_no) {
-        rtx_str_t raw;
-        rtx_str_t line;
-        size_t end = pos;
-        size_t colon = 0;
-        size_t k;
-        while (end < config->text.length && config->text.data[end] != '\n') {
-            ++end;
-        }
-        raw.data = config->text.data + pos;
-        raw.length = end - pos;
-        pos = end + 1;
-        line = rtx_str_trim(raw);
-        if (line.length == 0 || line.data[0] == '#') {
-            continue;
-        }
-        if (raw.data[0] == ' ' || raw.data[0] == '\t') {
-            return config_error(error, config, line_no,
-                                "'%.*s': indented lines are not supported (flat `key: value` lines only)",
-                                str_len(line), str_data(line));
-        }
-        while (colon < line.length && line.data[colon] != ':') {
-            ++colon;
-        }
-        if (colon == line.length) {
-            return config_error(error, config, line_no, "'%.*s' is not a `key: value` line", str_len(line),
-                                str_data(line));
-        }
-        for (k = 0; k < count; ++k) {
-            rtx_str_t key;
-            key.data = line.data;
-            key.length = colon;
-            if (rtx_str_equals(key, known[k])) {
-                break;
-            }
-        }
-        if (k == count) {
-            return config_error(error, config, line_no, "unknown key '%.*s' (known keys: %s)", (int)colon,
-                                line.data, known_list);
-        }
-        if (seen_line[k] != UINT32_MAX) {
-            return config_error(error, config, line_no, "%s: given twice (first at line %u)", known[k],
-                                (unsigned)(config->first_line + seen_line[k]));
-        }
-        seen_line[k] = line_no;
-    }
-    return RTX_OK;
-}
 
 /* ------------------------------------------------------------------------------------------
  * The policy.
@@ -207,7 +90,7 @@ static rtx_status_t RTX_ABI b_book_create(const rtx_routing_policy_factory_t *fa
     if (status != RTX_OK) {
         return rtx_error_set(error, status, "b-book create: host->get_config failed");
     }
-    status = check_keys(&config, known_keys, error);
+    status = rtx_config_check_keys(&config, known_keys, error);
     if (status != RTX_OK) {
         return status;
     }
@@ -220,13 +103,13 @@ static rtx_status_t RTX_ABI b_book_create(const rtx_routing_policy_factory_t *fa
     if (rtx_config_find(config.text, "reason", &value, &line)) {
         if (value.length == 0) {
             free(policy);
-            return config_error(error, &config, line, "reason: must not be empty (omit the key for \"%s\")",
-                                DEFAULT_REASON);
+            return rtx_config_error(error, &config, line, "reason: must not be empty (omit the key for \"%s\")",
+                                    DEFAULT_REASON);
         }
         if (value.length >= RTX_REASON_CAPACITY) {
             free(policy);
-            return config_error(error, &config, line, "reason: '%.40s...' is %zu bytes, longer than the %d allowed",
-                                value.data, value.length, RTX_REASON_CAPACITY - 1);
+            return rtx_config_error(error, &config, line, "reason: '%.40s...' is %zu bytes, longer than the %d allowed",
+                                    value.data, value.length, RTX_REASON_CAPACITY - 1);
         }
         memcpy(policy->reason, value.data, value.length);
         policy->reason[value.length] = '\0';

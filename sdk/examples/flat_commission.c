@@ -27,7 +27,6 @@
  */
 #include <rtx/rtx.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,122 +43,6 @@ typedef struct flat_commission {
     char currency[4];               /* three capital letters and a NUL */
     int64_t markup_points;          /* >= 0 */
 } flat_commission_t;
-
-/* ------------------------------------------------------------------------------------------
- * Config errors. Every message names the manifest file and line, the key and the bad value.
- * ---------------------------------------------------------------------------------------- */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/** Length of an rtx_str_t as a printf precision ("%.*s"), clamped. */
-static int str_len(rtx_str_t s)
-{
-    return s.length > 4096 ? 4096 : (int)s.length;
-}
-
-/** Data of an rtx_str_t that is safe to hand to "%.*s" even when the view is empty. */
-static const char *str_data(rtx_str_t s)
-{
-    return s.data != NULL ? s.data : "";
-}
-
-/**
- * Fills *error with "<manifest>:<line>: <message>" and returns RTX_E_CONFIG. line is the
- * 0-based line in config->text, as rtx_config_find reports it.
- */
-static rtx_status_t PRINTF_LIKE(4, 5)
-config_error(rtx_error_t *error, const rtx_config_t *config, uint32_t line, const char *format, ...)
-{
-    char message[RTX_ERROR_MESSAGE_CAPACITY];
-    int used = snprintf(message, sizeof message, "%.*s:%u: ", str_len(config->source_path),
-                        str_data(config->source_path), (unsigned)(config->first_line + line));
-    if (used >= 0 && (size_t)used < sizeof message) {
-        va_list args;
-        va_start(args, format);
-        vsnprintf(message + used, sizeof message - (size_t)used, format, args);
-        va_end(args);
-    }
-    return rtx_error_set(error, RTX_E_CONFIG, message);
-}
-
-/**
- * Refuses lines this plugin does not understand: unknown keys (a typo would otherwise be
- * silently ignored), keys given twice, indented (nested) lines and lines without a colon.
- * Blank lines and `#` comment lines are allowed. known[] lists the keys, NULL-terminated.
- */
-static rtx_status_t check_keys(const rtx_config_t *config, const char *const *known, rtx_error_t *error)
-{
-    uint32_t seen_line[16];
-    char known_list[160];
-    size_t count = 0;
-    size_t used = 0;
-    size_t pos = 0;
-    uint32_t line_no = 0;
-    for (; known[count] != NULL; ++count) {
-        int n;
-        if (count == sizeof seen_line / sizeof seen_line[0]) {
-            return rtx_error_set(error, RTX_E_INTERNAL, "check_keys: more keys than it can track");
-        }
-        seen_line[count] = UINT32_MAX;
-        n = snprintf(known_list + used, sizeof known_list - used, "%s%s", count > 0 ? ", " : "", known[count]);
-        if (n > 0 && (size_t)n < sizeof known_list - used) {
-            used += (size_t)n;
-        }
-    }
-    known_list[used] = '\0';
-    for (; pos < config->text.length; ++line_no) {
-        rtx_str_t raw;
-        rtx_str_t line;
-        size_t end = pos;
-        size_t colon = 0;
-        size_t k;
-        while (end < config->text.length && config->text.data[end] != '\n') {
-            ++end;
-        }
-        raw.data = config->text.data + pos;
-        raw.length = end - pos;
-        pos = end + 1;
-        line = rtx_str_trim(raw);
-        if (line.length == 0 || line.data[0] == '#') {
-            continue;
-        }
-        if (raw.data[0] == ' ' || raw.data[0] == '\t') {
-            return config_error(error, config, line_no,
-                                "'%.*s': indented lines are not supported (flat `key: value` lines only)",
-                                str_len(line), str_data(line));
-        }
-        while (colon < line.length && line.data[colon] != ':') {
-            ++colon;
-        }
-        if (colon == line.length) {
-            return config_error(error, config, line_no, "'%.*s' is not a `key: value` line", str_len(line),
-                                str_data(line));
-        }
-        for (k = 0; k < count; ++k) {
-            rtx_str_t key;
-            key.data = line.data;
-            key.length = colon;
-            if (rtx_str_equals(key, known[k])) {
-                break;
-            }
-        }
-        if (k == count) {
-            return config_error(error, config, line_no, "unknown key '%.*s' (known keys: %s)", (int)colon,
-                                line.data, known_list);
-        }
-        if (seen_line[k] != UINT32_MAX) {
-            return config_error(error, config, line_no, "%s: given twice (first at line %u)", known[k],
-                                (unsigned)(config->first_line + seen_line[k]));
-        }
-        seen_line[k] = line_no;
-    }
-    return RTX_OK;
-}
-
 
 /**
  * Parses a non-negative decimal amount with at most 8 fractional digits into 1e-8 units.
@@ -185,13 +68,13 @@ static rtx_status_t read_amount(const rtx_config_t *config, const char *key, rtx
         return RTX_OK;
     }
     if (value.length > 0 && value.data[0] == '-') {
-        return config_error(error, config, line, "%s: '%.*s' is negative; amounts must be 0 or more", key,
-                            str_len(value), str_data(value));
+        return rtx_config_error(error, config, line, "%s: '%.*s' is negative; amounts must be 0 or more", key,
+                                rtx_str_fmt_len(value), rtx_str_fmt_data(value));
     }
     if (!parse_amount(value, out)) {
-        return config_error(error, config, line,
-                            "%s: '%.*s' is not a decimal number with at most 8 fractional digits", key,
-                            str_len(value), str_data(value));
+        return rtx_config_error(error, config, line,
+                                "%s: '%.*s' is not a decimal number with at most 8 fractional digits", key,
+                                rtx_str_fmt_len(value), rtx_str_fmt_data(value));
     }
     return RTX_OK;
 }
@@ -203,7 +86,7 @@ static rtx_status_t read_config(const rtx_config_t *config, flat_commission_t *m
     rtx_str_t value;
     uint32_t line = 0;
     int found = 0;
-    rtx_status_t status = check_keys(config, known_keys, error);
+    rtx_status_t status = rtx_config_check_keys(config, known_keys, error);
     if (status != RTX_OK) {
         return status;
     }
@@ -216,8 +99,8 @@ static rtx_status_t read_config(const rtx_config_t *config, flat_commission_t *m
         char message[RTX_ERROR_MESSAGE_CAPACITY];
         snprintf(message, sizeof message,
                  "%.*s: plugin '%.*s': per_lot is required (money per lot traded, e.g. `per_lot: 3.50`)",
-                 str_len(config->source_path), str_data(config->source_path), str_len(config->instance_id),
-                 str_data(config->instance_id));
+                 rtx_str_fmt_len(config->source_path), rtx_str_fmt_data(config->source_path),
+                 rtx_str_fmt_len(config->instance_id), rtx_str_fmt_data(config->instance_id));
         return rtx_error_set(error, RTX_E_CONFIG, message);
     }
 
@@ -235,8 +118,9 @@ static rtx_status_t read_config(const rtx_config_t *config, flat_commission_t *m
             ok = value.data[i] >= 'A' && value.data[i] <= 'Z';
         }
         if (!ok) {
-            return config_error(error, config, line, "currency: '%.*s' is not a 3-letter code in capitals (e.g. USD)",
-                                str_len(value), str_data(value));
+            return rtx_config_error(error, config, line,
+                                    "currency: '%.*s' is not a 3-letter code in capitals (e.g. USD)",
+                                    rtx_str_fmt_len(value), rtx_str_fmt_data(value));
         }
         memcpy(model->currency, value.data, 3);
         model->currency[3] = '\0';
@@ -251,8 +135,8 @@ static rtx_status_t read_config(const rtx_config_t *config, flat_commission_t *m
         } else if (rtx_str_equals(value, "both")) {
             model->charge = RTX_COMMISSION_ON_ENTRY_AND_EXIT;
         } else {
-            return config_error(error, config, line, "charge: '%.*s' is not one of entry, exit, both", str_len(value),
-                                str_data(value));
+            return rtx_config_error(error, config, line, "charge: '%.*s' is not one of entry, exit, both",
+                                    rtx_str_fmt_len(value), rtx_str_fmt_data(value));
         }
     }
 
@@ -260,8 +144,8 @@ static rtx_status_t read_config(const rtx_config_t *config, flat_commission_t *m
     if (rtx_config_find(config->text, "markup_points", &value, &line)) {
         int64_t points = 0;
         if (!rtx_config_parse_int(value, &points) || points < 0 || points > MARKUP_POINTS_MAX) {
-            return config_error(error, config, line, "markup_points: '%.*s' is not a whole number from 0 to %d",
-                                str_len(value), str_data(value), MARKUP_POINTS_MAX);
+            return rtx_config_error(error, config, line, "markup_points: '%.*s' is not a whole number from 0 to %d",
+                                    rtx_str_fmt_len(value), rtx_str_fmt_data(value), MARKUP_POINTS_MAX);
         }
         model->markup_points = points;
     }

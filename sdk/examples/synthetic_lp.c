@@ -275,127 +275,11 @@ typedef struct synthetic_lp {
 } synthetic_lp_t;
 
 /* ------------------------------------------------------------------------------------------
- * Config errors. Every message names the manifest file and line, the key and the bad value.
- * ---------------------------------------------------------------------------------------- */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/** Length of an rtx_str_t as a printf precision ("%.*s"), clamped. */
-static int str_len(rtx_str_t s)
-{
-    return s.length > 4096 ? 4096 : (int)s.length;
-}
-
-/** Data of an rtx_str_t that is safe to hand to "%.*s" even when the view is empty. */
-static const char *str_data(rtx_str_t s)
-{
-    return s.data != NULL ? s.data : "";
-}
-
-/**
- * Fills *error with "<manifest>:<line>: <message>" and returns RTX_E_CONFIG. line is the
- * 0-based line in config->text, as rtx_config_find reports it.
- */
-static rtx_status_t PRINTF_LIKE(4, 5)
-config_error(rtx_error_t *error, const rtx_config_t *config, uint32_t line, const char *format, ...)
-{
-    char message[RTX_ERROR_MESSAGE_CAPACITY];
-    int used = snprintf(message, sizeof message, "%.*s:%u: ", str_len(config->source_path),
-                        str_data(config->source_path), (unsigned)(config->first_line + line));
-    if (used >= 0 && (size_t)used < sizeof message) {
-        va_list args;
-        va_start(args, format);
-        vsnprintf(message + used, sizeof message - (size_t)used, format, args);
-        va_end(args);
-    }
-    return rtx_error_set(error, RTX_E_CONFIG, message);
-}
-
-/**
- * Refuses lines this plugin does not understand: unknown keys (a typo would otherwise be
- * silently ignored), keys given twice, indented (nested) lines and lines without a colon.
- * Blank lines and `#` comment lines are allowed. known[] lists the keys, NULL-terminated.
- */
-static rtx_status_t check_keys(const rtx_config_t *config, const char *const *known, rtx_error_t *error)
-{
-    uint32_t seen_line[16];
-    char known_list[160];
-    size_t count = 0;
-    size_t used = 0;
-    size_t pos = 0;
-    uint32_t line_no = 0;
-    for (; known[count] != NULL; ++count) {
-        int n;
-        if (count == sizeof seen_line / sizeof seen_line[0]) {
-            return rtx_error_set(error, RTX_E_INTERNAL, "check_keys: more keys than it can track");
-        }
-        seen_line[count] = UINT32_MAX;
-        n = snprintf(known_list + used, sizeof known_list - used, "%s%s", count > 0 ? ", " : "", known[count]);
-        if (n > 0 && (size_t)n < sizeof known_list - used) {
-            used += (size_t)n;
-        }
-    }
-    known_list[used] = '\0';
-    for (; pos < config->text.length; ++line_no) {
-        rtx_str_t raw;
-        rtx_str_t line;
-        size_t end = pos;
-        size_t colon = 0;
-        size_t k;
-        while (end < config->text.length && config->text.data[end] != '\n') {
-            ++end;
-        }
-        raw.data = config->text.data + pos;
-        raw.length = end - pos;
-        pos = end + 1;
-        line = rtx_str_trim(raw);
-        if (line.length == 0 || line.data[0] == '#') {
-            continue;
-        }
-        if (raw.data[0] == ' ' || raw.data[0] == '\t') {
-            return config_error(error, config, line_no,
-                                "'%.*s': indented lines are not supported (flat `key: value` lines only)",
-                                str_len(line), str_data(line));
-        }
-        while (colon < line.length && line.data[colon] != ':') {
-            ++colon;
-        }
-        if (colon == line.length) {
-            return config_error(error, config, line_no, "'%.*s' is not a `key: value` line", str_len(line),
-                                str_data(line));
-        }
-        for (k = 0; k < count; ++k) {
-            rtx_str_t key;
-            key.data = line.data;
-            key.length = colon;
-            if (rtx_str_equals(key, known[k])) {
-                break;
-            }
-        }
-        if (k == count) {
-            return config_error(error, config, line_no, "unknown key '%.*s' (known keys: %s)", (int)colon,
-                                line.data, known_list);
-        }
-        if (seen_line[k] != UINT32_MAX) {
-            return config_error(error, config, line_no, "%s: given twice (first at line %u)", known[k],
-                                (unsigned)(config->first_line + seen_line[k]));
-        }
-        seen_line[k] = line_no;
-    }
-    return RTX_OK;
-}
-
-
-/* ------------------------------------------------------------------------------------------
  * Small helpers.
  * ---------------------------------------------------------------------------------------- */
 
 /** Logs a formatted message through the host (any thread). */
-static void PRINTF_LIKE(3, 4) syn_log(const synthetic_lp_t *self, rtx_log_level_t level, const char *format, ...)
+static void RTX_PRINTF_LIKE(3, 4) syn_log(const synthetic_lp_t *self, rtx_log_level_t level, const char *format, ...)
 {
     char message[512];
     rtx_str_t text;
@@ -532,8 +416,8 @@ static rtx_status_t read_integer(const rtx_config_t *config, const char *key, in
         return RTX_OK;
     }
     if (!rtx_config_parse_int(value, &parsed) || parsed < min || parsed > max) {
-        return config_error(error, config, line, "%s: '%.*s' is not a whole number from %lld to %lld", key,
-                            str_len(value), str_data(value), (long long)min, (long long)max);
+        return rtx_config_error(error, config, line, "%s: '%.*s' is not a whole number from %lld to %lld", key,
+                                rtx_str_fmt_len(value), rtx_str_fmt_data(value), (long long)min, (long long)max);
     }
     *out = parsed;
     return RTX_OK;
@@ -564,7 +448,8 @@ static rtx_status_t read_choice(const rtx_config_t *config, const char *key, con
             used += (size_t)n;
         }
     }
-    return config_error(error, config, line, "%s: '%.*s' is not one of %s", key, str_len(value), str_data(value), list);
+    return rtx_config_error(error, config, line, "%s: '%.*s' is not one of %s", key, rtx_str_fmt_len(value),
+                            rtx_str_fmt_data(value), list);
 }
 
 /**
@@ -578,7 +463,8 @@ static rtx_status_t parse_instruments(synthetic_lp_t *self, const rtx_config_t *
     rtx_str_t item;
     self->instrument_count = 0;
     if (rtx_str_trim(list).length == 0) {
-        return config_error(error, config, line, "instruments: the list is empty (omit the key for the default list)");
+        return rtx_config_error(error, config, line,
+                                "instruments: the list is empty (omit the key for the default list)");
     }
     while (rtx_str_next_item(&rest, ',', &item)) {
         syn_instrument_t *instrument;
@@ -593,7 +479,7 @@ static rtx_status_t parse_instruments(synthetic_lp_t *self, const rtx_config_t *
         int64_t price = 0;
         size_t eq = 0;
         if (item.length == 0) {
-            return config_error(error, config, line, "instruments: empty item in the list (a stray comma?)");
+            return rtx_config_error(error, config, line, "instruments: empty item in the list (a stray comma?)");
         }
         while (eq < item.length && item.data[eq] != '=') {
             ++eq;
@@ -606,44 +492,48 @@ static rtx_status_t parse_instruments(synthetic_lp_t *self, const rtx_config_t *
         if (eq == item.length || name.length == 0 || !rtx_str_next_item(&fields, '/', &price_text) ||
             !rtx_str_next_item(&fields, '/', &digits_text) || !rtx_str_next_item(&fields, '/', &spread_text) ||
             rtx_str_next_item(&fields, '/', &extra)) {
-            return config_error(error, config, line,
-                                "instruments: '%.*s' is not LPNAME=start_price/digits/spread_ticks "
-                                "(e.g. EURUSD=1.08500/5/8)",
-                                str_len(item), str_data(item));
+            return rtx_config_error(error, config, line,
+                                    "instruments: '%.*s' is not LPNAME=start_price/digits/spread_ticks "
+                                    "(e.g. EURUSD=1.08500/5/8)",
+                                    rtx_str_fmt_len(item), rtx_str_fmt_data(item));
         }
         if (name.length >= SYN_NAME_CAPACITY) {
-            return config_error(error, config, line, "instruments: name '%.*s' is longer than %d bytes",
-                                str_len(name), str_data(name), SYN_NAME_CAPACITY - 1);
+            return rtx_config_error(error, config, line, "instruments: name '%.*s' is longer than %d bytes",
+                                    rtx_str_fmt_len(name), rtx_str_fmt_data(name), SYN_NAME_CAPACITY - 1);
         }
         if (find_instrument(self, name) >= 0) {
-            return config_error(error, config, line, "instruments: '%.*s' is listed twice", str_len(name),
-                                str_data(name));
+            return rtx_config_error(error, config, line, "instruments: '%.*s' is listed twice", rtx_str_fmt_len(name),
+                                    rtx_str_fmt_data(name));
         }
         if (self->instrument_count == SYN_MAX_INSTRUMENTS) {
-            return config_error(error, config, line, "instruments: more than %d instruments", SYN_MAX_INSTRUMENTS);
+            return rtx_config_error(error, config, line, "instruments: more than %d instruments",
+                                    SYN_MAX_INSTRUMENTS);
         }
         if (!rtx_config_parse_int(digits_text, &digits) || digits < 0 || digits > RTX_PRICE_DIGITS_MAX) {
-            return config_error(error, config, line,
-                                "instruments: '%.*s': digits '%.*s' is not a whole number from 0 to %d",
-                                str_len(item), str_data(item), str_len(digits_text), str_data(digits_text),
-                                RTX_PRICE_DIGITS_MAX);
+            return rtx_config_error(error, config, line,
+                                    "instruments: '%.*s': digits '%.*s' is not a whole number from 0 to %d",
+                                    rtx_str_fmt_len(item), rtx_str_fmt_data(item), rtx_str_fmt_len(digits_text),
+                                    rtx_str_fmt_data(digits_text), RTX_PRICE_DIGITS_MAX);
         }
         if (!rtx_config_parse_int(spread_text, &spread) || spread < 1 || spread > INT64_C(1000000000)) {
-            return config_error(error, config, line,
-                                "instruments: '%.*s': spread_ticks '%.*s' is not a whole number from 1 to 1000000000",
-                                str_len(item), str_data(item), str_len(spread_text), str_data(spread_text));
+            return rtx_config_error(error, config, line,
+                                    "instruments: '%.*s': spread_ticks '%.*s' is not a whole number "
+                                    "from 1 to 1000000000",
+                                    rtx_str_fmt_len(item), rtx_str_fmt_data(item), rtx_str_fmt_len(spread_text),
+                                    rtx_str_fmt_data(spread_text));
         }
         if (price_text.length == 0 || price_text.data[0] < '0' || price_text.data[0] > '9' ||
             !rtx_config_parse_fixed(price_text, (int32_t)digits, &price) || price > INT64_MAX / 4) {
-            return config_error(error, config, line,
-                                "instruments: '%.*s': start price '%.*s' is not a positive decimal number with at "
-                                "most %d fractional digits",
-                                str_len(item), str_data(item), str_len(price_text), str_data(price_text), (int)digits);
+            return rtx_config_error(error, config, line,
+                                    "instruments: '%.*s': start price '%.*s' is not a positive decimal number with at "
+                                    "most %d fractional digits",
+                                    rtx_str_fmt_len(item), rtx_str_fmt_data(item), rtx_str_fmt_len(price_text),
+                                    rtx_str_fmt_data(price_text), (int)digits);
         }
         if (price <= spread) {
-            return config_error(error, config, line,
-                                "instruments: '%.*s': start price must be above the spread (%lld ticks)",
-                                str_len(item), str_data(item), (long long)spread);
+            return rtx_config_error(error, config, line,
+                                    "instruments: '%.*s': start price must be above the spread (%lld ticks)",
+                                    rtx_str_fmt_len(item), rtx_str_fmt_data(item), (long long)spread);
         }
         instrument = &self->instruments[self->instrument_count];
         memcpy(instrument->name, name.data, name.length);
@@ -672,7 +562,7 @@ static rtx_status_t read_config(synthetic_lp_t *self, const rtx_config_t *config
     rtx_str_t value;
     uint32_t line = 0;
     int64_t number;
-    rtx_status_t status = check_keys(config, known_keys, error);
+    rtx_status_t status = rtx_config_check_keys(config, known_keys, error);
     if (status != RTX_OK) {
         return status;
     }
@@ -702,9 +592,10 @@ static rtx_status_t read_config(synthetic_lp_t *self, const rtx_config_t *config
     if (rtx_config_find(config->text, "available_lots", &value, &line)) {
         if (value.length == 0 || value.data[0] < '0' || value.data[0] > '9' ||
             !rtx_config_parse_fixed(value, 8, &self->available_volume)) {
-            return config_error(error, config, line,
-                                "available_lots: '%.*s' is not a decimal number >= 0 with at most 8 fractional digits",
-                                str_len(value), str_data(value));
+            return rtx_config_error(error, config, line,
+                                    "available_lots: '%.*s' is not a decimal number >= 0 "
+                                    "with at most 8 fractional digits",
+                                    rtx_str_fmt_len(value), rtx_str_fmt_data(value));
         }
     }
 
@@ -716,8 +607,8 @@ static rtx_status_t read_config(synthetic_lp_t *self, const rtx_config_t *config
     memcpy(self->reject_reason, "synthetic reject", sizeof "synthetic reject");
     if (rtx_config_find(config->text, "reject_reason", &value, &line)) {
         if (value.length == 0 || value.length > SYN_TEXT_MAX) {
-            return config_error(error, config, line, "reject_reason: must be 1 to %d bytes (it is %zu)", SYN_TEXT_MAX,
-                                value.length);
+            return rtx_config_error(error, config, line, "reject_reason: must be 1 to %d bytes (it is %zu)",
+                                    SYN_TEXT_MAX, value.length);
         }
         memcpy(self->reject_reason, value.data, value.length);
         self->reject_reason[value.length] = '\0';
@@ -1428,7 +1319,8 @@ static rtx_status_t RTX_ABI syn_subscribe(rtx_lp_adapter_t *table, const rtx_sub
             int used = snprintf(message, sizeof message,
                                 "synthetic-lp subscribe: lp_symbol '%.*s' (symbol '%.*s') is not one of this adapter's "
                                 "instruments:",
-                                str_len(s->lp_symbol), str_data(s->lp_symbol), str_len(s->symbol), str_data(s->symbol));
+                                rtx_str_fmt_len(s->lp_symbol), rtx_str_fmt_data(s->lp_symbol),
+                                rtx_str_fmt_len(s->symbol), rtx_str_fmt_data(s->symbol));
             uint32_t k;
             for (k = 0; k < self->instrument_count && used > 0 && (size_t)used < sizeof message; ++k) {
                 int n = snprintf(message + used, sizeof message - (size_t)used, "%s %s", k > 0 ? "," : "",

@@ -1,15 +1,22 @@
 /*
- * rtx/config.h — a small header-only reader for flat config blocks, for plugins written in
- * C. Not part of the binary contract (nothing here crosses the boundary); plugins that
- * need nested YAML parse rtx_config_t.text with a YAML library of their own.
+ * rtx/config.h — a small header-only reader and checker for flat config blocks, for plugins
+ * written in C (or C++). Not part of the binary contract (nothing here crosses the
+ * boundary); plugins that need nested YAML parse rtx_config_t.text with a YAML library of
+ * their own.
  *
  * A flat block is lines of `key: value` at column 1; `#` starts a comment (at the start of
  * a line, or after a space); values may be wrapped in double quotes. Everything is
  * allocation-free and works on borrowed rtx_str_t views into the config text.
+ * rtx_config_error and rtx_config_check_keys format their messages with snprintf (stdio.h)
+ * into stack buffers.
  */
 #ifndef RTX_CONFIG_H
 #define RTX_CONFIG_H
 
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "host.h"
 #include "types.h"
 
 RTX_EXTERN_C_BEGIN
@@ -206,6 +213,147 @@ static inline int rtx_str_next_item(rtx_str_t *rest, char separator, rtx_str_t *
     rest->data += i;
     rest->length -= i;
     return 1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Config errors. Messages name the manifest file and line: "<source_path>:<line>: <message>".
+ * ---------------------------------------------------------------------------------------- */
+
+/** Marks a printf-like function (format is parameter f, its arguments start at a) on GCC and Clang. */
+#if defined(__GNUC__) || defined(__clang__)
+#define RTX_PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RTX_PRINTF_LIKE(f, a)
+#endif
+
+/** Most keys rtx_config_check_keys can track (entries of known[] before its NULL). */
+#define RTX_CONFIG_MAX_KEYS 16
+
+/** Length of s as a "%.*s" precision: s.length as an int, clamped to 4096. */
+static inline int rtx_str_fmt_len(rtx_str_t s)
+{
+    return s.length > 4096 ? 4096 : (int)s.length;
+}
+
+/** Data of s that is safe to hand to "%.*s" even when the view is empty (never NULL). */
+static inline const char *rtx_str_fmt_data(rtx_str_t s)
+{
+    return s.data != NULL ? s.data : "";
+}
+
+/**
+ * Fills *error (NULL-safe) with "<source_path>:<first_line + line>: <message>", the message
+ * formatted printf-style and the whole cut to RTX_ERROR_MESSAGE_CAPACITY - 1 bytes, and
+ * returns RTX_E_CONFIG. line is 0-based in config->text, as rtx_config_find reports it.
+ * config must not be NULL. Example:
+ *   return rtx_config_error(error, &config, line, "reason: '%.*s' is too long",
+ *                           rtx_str_fmt_len(value), rtx_str_fmt_data(value));
+ */
+static inline rtx_status_t RTX_PRINTF_LIKE(4, 5)
+rtx_config_error(rtx_error_t *error, const rtx_config_t *config, uint32_t line, const char *format, ...)
+{
+    char message[RTX_ERROR_MESSAGE_CAPACITY];
+    int used = snprintf(message, sizeof message, "%.*s:%u: ", rtx_str_fmt_len(config->source_path),
+                        rtx_str_fmt_data(config->source_path), (unsigned)(config->first_line + line));
+    if (used >= 0 && (size_t)used < sizeof message) {
+        va_list args;
+        va_start(args, format);
+        vsnprintf(message + used, sizeof message - (size_t)used, format, args);
+        va_end(args);
+    }
+    return rtx_error_set(error, RTX_E_CONFIG, message);
+}
+
+/**
+ * Refuses the lines of config->text a plugin does not understand, with RTX_E_CONFIG and
+ * rtx_config_error's "<source_path>:<line>: " prefix, at the first bad line:
+ *   unknown key 'bogus' (known keys: seed, order_mode)
+ *   seed: given twice (first at line 12)          (line 12 of the manifest)
+ *   'x: 1': indented lines are not supported (flat `key: value` lines only)
+ *   'oops' is not a `key: value` line
+ * Blank lines and `#` comment lines are allowed. known[] lists the keys, NULL-terminated.
+ * Returns RTX_OK when every line is a known key given once.
+ * Limits: at most RTX_CONFIG_MAX_KEYS (16) keys; with more it returns RTX_E_INTERNAL (a bug
+ * in the caller) without reading the text. The key list in the unknown-key message holds
+ * the keys that fit in 159 bytes (it stops at the first that does not), and the whole
+ * message is cut to RTX_ERROR_MESSAGE_CAPACITY - 1 bytes.
+ */
+static inline rtx_status_t rtx_config_check_keys(const rtx_config_t *config, const char *const *known,
+                                                 rtx_error_t *error)
+{
+    uint32_t seen_line[RTX_CONFIG_MAX_KEYS];
+    char known_list[160];
+    size_t count = 0;
+    size_t used = 0;
+    size_t pos = 0;
+    uint32_t line_no = 0;
+    int list_full = 0;
+    if (config == NULL || known == NULL) {
+        return rtx_error_set(error, RTX_E_INVALID_ARGUMENT, "rtx_config_check_keys: config or known is NULL");
+    }
+    for (; known[count] != NULL; ++count) {
+        if (count == RTX_CONFIG_MAX_KEYS) {
+            return rtx_error_set(error, RTX_E_INTERNAL,
+                                 "rtx_config_check_keys: more keys than it can track (RTX_CONFIG_MAX_KEYS)");
+        }
+        seen_line[count] = UINT32_MAX;
+        if (!list_full) {
+            int n = snprintf(known_list + used, sizeof known_list - used, "%s%s", count > 0 ? ", " : "", known[count]);
+            if (n >= 0 && (size_t)n < sizeof known_list - used) {
+                used += (size_t)n;
+            } else {
+                list_full = 1;
+            }
+        }
+    }
+    known_list[used] = '\0';
+    for (; pos < config->text.length; ++line_no) {
+        rtx_str_t raw;
+        rtx_str_t line;
+        rtx_str_t key;
+        size_t end = pos;
+        size_t colon = 0;
+        size_t k;
+        while (end < config->text.length && config->text.data[end] != '\n') {
+            ++end;
+        }
+        raw.data = config->text.data + pos;
+        raw.length = end - pos;
+        pos = end + 1;
+        line = rtx_str_trim(raw);
+        if (line.length == 0 || line.data[0] == '#') {
+            continue;
+        }
+        if (raw.data[0] == ' ' || raw.data[0] == '\t') {
+            return rtx_config_error(error, config, line_no,
+                                    "'%.*s': indented lines are not supported (flat `key: value` lines only)",
+                                    rtx_str_fmt_len(line), rtx_str_fmt_data(line));
+        }
+        while (colon < line.length && line.data[colon] != ':') {
+            ++colon;
+        }
+        if (colon == line.length) {
+            return rtx_config_error(error, config, line_no, "'%.*s' is not a `key: value` line",
+                                    rtx_str_fmt_len(line), rtx_str_fmt_data(line));
+        }
+        key.data = line.data;
+        key.length = colon;
+        for (k = 0; k < count; ++k) {
+            if (rtx_str_equals(key, known[k])) {
+                break;
+            }
+        }
+        if (k == count) {
+            return rtx_config_error(error, config, line_no, "unknown key '%.*s' (known keys: %s)",
+                                    rtx_str_fmt_len(key), rtx_str_fmt_data(key), known_list);
+        }
+        if (seen_line[k] != UINT32_MAX) {
+            return rtx_config_error(error, config, line_no, "%s: given twice (first at line %u)", known[k],
+                                    (unsigned)(config->first_line + seen_line[k]));
+        }
+        seen_line[k] = line_no;
+    }
+    return RTX_OK;
 }
 
 RTX_EXTERN_C_END

@@ -8,7 +8,8 @@
  *   host.h       the services the host gives every plugin
  *   entry.h      the exported entry function and the descriptor
  *   lp_adapter.h routing.h fee_model.h   one vtable and factory per plugin kind
- *   config.h     a header-only reader for flat `key: value` config blocks (not ABI)
+ *   config.h     a header-only reader and key checker for flat `key: value` config blocks,
+ *                with config error messages naming the manifest line (not ABI)
  */
 #ifndef RTX_RTX_H
 #define RTX_RTX_H
