@@ -125,8 +125,9 @@ import Testing
         #expect(stats.quarantined)
         #expect(log.messages.contains { $0.contains("[route] error: org.rtx.fixture.swap-probe 1.0.0-A quarantined after 3 overruns in a row") })
 
-        // Swapping in a fixed build (no spin) lifts the quarantine: it is a new instance.
-        let fixed = probe.manifestText(generation: 2, extraRouting: "    call_budget_us: 1000\n    max_overruns: 3\n")
+        // Swapping in a fixed build (no spin) lifts the quarantine: it is a new instance. (Its
+        // budget is generous so a slow or sanitized machine cannot overrun it.)
+        let fixed = probe.manifestText(generation: 2, extraRouting: "    call_budget_us: 1000000\n    max_overruns: 3\n")
         #expect(host.apply(try probe.manifest(fixed), trigger: "test").failed.isEmpty)
         #expect(host.routing.decide(group: "retail", request: RoutingRequest(), reader: reader).decision?.reason == "variant=A gen=2")
     }
