@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .executable(name: "rtx", targets: ["rtx"]),
         .library(name: "RTXPluginHost", targets: ["RTXPluginHost"]),
+        // The deterministic trading core, embeddable by other packages (backtesters, risk tools).
+        .library(name: "RTXCore", targets: ["RTXCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,8 @@ let package = Package(
                        providers: [.apt(["libyaml-dev"])]),
         // SHA-256, shared by the plugin host (library pins) and the core (state hashes).
         .target(name: "RTXDigest"),
+        // The deterministic trading core: pure Swift, no I/O, no clock, no Foundation, no floating point.
+        .target(name: "RTXCore", dependencies: ["RTXDigest"]),
         // Host-internal C: the epoch read side's compiler fence and membarrier(2).
         .target(name: "CRTXHostSupport", path: "Sources/CRTXHostSupport"),
         // Manifest, loader, ABI checks, host services, plugin instances.

@@ -1,0 +1,144 @@
+/// The binary form of commands, for the journal and for replay in another process.
+/// Format version 1: an envelope is `u64 sequence, i64 timeNs, u8 tag, fields...`; the tags
+/// and field orders below are frozen; a new command gets a new tag.
+public enum CommandCodec {
+    public static let version: UInt16 = 1
+
+    enum Tag: UInt8 {
+        case defineSymbol = 1, setSymbolTradingState, defineGroup, openAccount, setAccountStatus, quote, deposit, withdraw,
+             adjustBalance, grantCredit, placeMarketOrder, closePosition, closeBy
+    }
+
+    public static func encode(_ e: Envelope, into w: inout BinaryWriter) {
+        w.u64(e.sequence)
+        w.i64(e.timeNs)
+        switch e.command {
+        case .defineSymbol(let s): w.u8(Tag.defineSymbol.rawValue); encode(s, into: &w)
+        case .setSymbolTradingState(let s, let state): w.u8(Tag.setSymbolTradingState.rawValue); w.i32(s); w.u8(state.rawValue)
+        case .defineGroup(let g): w.u8(Tag.defineGroup.rawValue); encode(g, into: &w)
+        case .openAccount(let a): w.u8(Tag.openAccount.rawValue); encode(a, into: &w)
+        case .setAccountStatus(let id, let status): w.u8(Tag.setAccountStatus.rawValue); w.u64(id); w.u8(status.rawValue)
+        case .quote(let s, let bid, let ask): w.u8(Tag.quote.rawValue); w.i32(s); w.i64(bid); w.i64(ask)
+        case .deposit(let id, let amount, let method): w.u8(Tag.deposit.rawValue); w.u64(id); w.i64(amount); w.u8(method.rawValue)
+        case .withdraw(let id, let amount, let method): w.u8(Tag.withdraw.rawValue); w.u64(id); w.i64(amount); w.u8(method.rawValue)
+        case .adjustBalance(let id, let amount, let admin, let reason):
+            w.u8(Tag.adjustBalance.rawValue); w.u64(id); w.i64(amount); w.u64(admin); w.string(reason)
+        case .grantCredit(let id, let amount, let admin, let reason):
+            w.u8(Tag.grantCredit.rawValue); w.u64(id); w.i64(amount); w.u64(admin); w.string(reason)
+        case .placeMarketOrder(let r):
+            w.u8(Tag.placeMarketOrder.rawValue); w.u64(r.account); encode(r.clientOrderID, into: &w); w.i32(r.symbol)
+            w.u8(r.side.rawValue); w.i64(r.volume); w.u8(r.routing.book.rawValue); w.u32(r.routing.hedgeRatioPPM)
+        case .closePosition(let id, let p, let volume): w.u8(Tag.closePosition.rawValue); w.u64(id); w.u64(p); w.i64(volume)
+        case .closeBy(let id, let p, let q): w.u8(Tag.closeBy.rawValue); w.u64(id); w.u64(p); w.u64(q)
+        }
+    }
+
+    public static func decode(from r: inout BinaryReader) throws(DecodeError) -> Envelope {
+        let sequence = try r.u64("sequence")
+        let time = try r.i64("time")
+        let tag = try r.enumeration(Tag.self, "command tag")
+        let command: Command
+        switch tag {
+        case .defineSymbol: command = .defineSymbol(try decodeSymbol(&r))
+        case .setSymbolTradingState: command = .setSymbolTradingState(try r.i32("symbol"), try r.enumeration(TradingState.self, "trading state"))
+        case .defineGroup: command = .defineGroup(try decodeGroup(&r))
+        case .openAccount: command = .openAccount(try decodeAccount(&r))
+        case .setAccountStatus: command = .setAccountStatus(try r.u64("account"), try r.enumeration(AccountStatus.self, "status"))
+        case .quote: command = .quote(symbol: try r.i32("symbol"), bidTicks: try r.i64("bid"), askTicks: try r.i64("ask"))
+        case .deposit: command = .deposit(account: try r.u64("account"), amount: try r.i64("amount"), method: try r.enumeration(PaymentMethod.self, "method"))
+        case .withdraw: command = .withdraw(account: try r.u64("account"), amount: try r.i64("amount"), method: try r.enumeration(PaymentMethod.self, "method"))
+        case .adjustBalance:
+            command = .adjustBalance(account: try r.u64("account"), amount: try r.i64("amount"), adminID: try r.u64("admin"), reason: try r.string("reason"))
+        case .grantCredit:
+            command = .grantCredit(account: try r.u64("account"), amount: try r.i64("amount"), adminID: try r.u64("admin"), reason: try r.string("reason"))
+        case .placeMarketOrder:
+            let account = try r.u64("account")
+            let client = try decodeClientOrderID(&r)
+            let symbol = try r.i32("symbol")
+            let side = try r.enumeration(Side.self, "side")
+            let volume = try r.i64("volume")
+            let book = try r.enumeration(Book.self, "book")
+            let hedge = try r.u32("hedge ratio")
+            command = .placeMarketOrder(MarketOrderRequest(account: account, clientOrderID: client, symbol: symbol, side: side, volume: volume,
+                                                           routing: RoutingChoice(book: book, hedgeRatioPPM: hedge)))
+        case .closePosition: command = .closePosition(account: try r.u64("account"), position: try r.u64("position"), volume: try r.i64("volume"))
+        case .closeBy: command = .closeBy(account: try r.u64("account"), position: try r.u64("position"), opposite: try r.u64("opposite"))
+        }
+        return Envelope(sequence: sequence, timeNs: time, command: command)
+    }
+
+    /// A whole log: `"RTXL"`, version, then envelopes back to back.
+    public static func encodeLog(_ envelopes: [Envelope]) -> [UInt8] {
+        var w = BinaryWriter(capacity: envelopes.count * 48)
+        w.raw(Array("RTXL".utf8))
+        w.u16(version)
+        for e in envelopes { encode(e, into: &w) }
+        return w.bytes
+    }
+
+    public static func decodeLog(_ bytes: [UInt8]) throws(DecodeError) -> [Envelope] {
+        var r = BinaryReader(bytes)
+        guard bytes.count >= 6, Array(bytes[0 ..< 4]) == Array("RTXL".utf8) else { throw DecodeError(offset: 0, problem: "not an RTX command log (no RTXL header)") }
+        r = BinaryReader(bytes, offset: 4)
+        let v = try r.u16("log version")
+        guard v == version else { throw DecodeError(offset: 4, problem: "command log version \(v); this build reads version \(version)") }
+        var out: [Envelope] = []
+        while !r.isAtEnd { out.append(try decode(from: &r)) }
+        return out
+    }
+
+    // MARK: parts shared with snapshots
+
+    static func encode(_ s: SymbolSpec, into w: inout BinaryWriter) {
+        w.string(s.name); w.u8(UInt8(s.digits)); w.i64(s.contractSizeE8); w.i64(s.volumeMin); w.i64(s.volumeMax); w.i64(s.volumeStep)
+        w.u32(s.marginCurrency.code); w.u32(s.profitCurrency.code); w.i64(s.minStopDistanceTicks); w.u8(s.tradingState.rawValue)
+        w.u32(UInt32(s.sessions.windows.count))
+        for window in s.sessions.windows { w.i32(window.startMinute); w.i32(window.endMinute) }
+        w.i64(s.maxQuoteAgeMs)
+    }
+
+    static func decodeSymbol(_ r: inout BinaryReader) throws(DecodeError) -> SymbolSpec {
+        let name = try r.string("symbol name")
+        let digits = Int(try r.u8("digits"))
+        let contract = try r.i64("contract size")
+        let vmin = try r.i64("volume min"), vmax = try r.i64("volume max"), step = try r.i64("volume step")
+        let margin = Currency(code: try r.u32("margin currency")), profit = Currency(code: try r.u32("profit currency"))
+        let stop = try r.i64("stop distance")
+        let state = try r.enumeration(TradingState.self, "trading state")
+        let count = Int(try r.u32("session count"))
+        guard count <= 1024 else { throw DecodeError(offset: r.offset - 4, problem: "\(count) sessions, over the 1024 limit") }
+        var windows: [TradingSessions.Window] = []
+        for _ in 0 ..< count { windows.append(.init(startMinute: try r.i32("session start"), endMinute: try r.i32("session end"))) }
+        let age = try r.i64("quote age")
+        return SymbolSpec(name: name, digits: digits, contractSizeE8: contract, volumeMin: vmin, volumeMax: vmax, volumeStep: step,
+                          marginCurrency: margin, profitCurrency: profit, minStopDistanceTicks: stop, tradingState: state,
+                          sessions: TradingSessions(windows: windows), maxQuoteAgeMs: age)
+    }
+
+    static func encode(_ g: GroupSpec, into w: inout BinaryWriter) {
+        w.string(g.name); w.i64(g.marginCallLevelPercent); w.i64(g.stopOutLevelPercent); w.i64(g.maxOrderVolume); w.i64(Int64(g.maxOpenPositions))
+    }
+
+    static func decodeGroup(_ r: inout BinaryReader) throws(DecodeError) -> GroupSpec {
+        GroupSpec(name: try r.string("group name"), marginCallLevelPercent: try r.i64("margin call level"),
+                  stopOutLevelPercent: try r.i64("stop out level"), maxOrderVolume: try r.i64("max order volume"),
+                  maxOpenPositions: Int(try r.i64("max open positions")))
+    }
+
+    static func encode(_ a: AccountSpec, into w: inout BinaryWriter) {
+        w.u64(a.id); w.i32(a.group); w.u32(a.currency.code); w.i64(a.leverage); w.u8(a.mode.rawValue)
+    }
+
+    static func decodeAccount(_ r: inout BinaryReader) throws(DecodeError) -> AccountSpec {
+        AccountSpec(id: try r.u64("account id"), group: try r.i32("group"), currency: Currency(code: try r.u32("currency")),
+                    leverage: try r.i64("leverage"), mode: try r.enumeration(PositionMode.self, "position mode"))
+    }
+
+    static func encode(_ c: ClientOrderID, into w: inout BinaryWriter) {
+        w.u64(c.words.0); w.u64(c.words.1); w.u64(c.words.2); w.u64(c.words.3)
+    }
+
+    static func decodeClientOrderID(_ r: inout BinaryReader) throws(DecodeError) -> ClientOrderID {
+        ClientOrderID(words: (try r.u64("client order id"), try r.u64("client order id"), try r.u64("client order id"), try r.u64("client order id")))
+    }
+}

@@ -1,0 +1,90 @@
+/// An open position. `cost` is Σ volume × price (1e-8 lots × ticks) of what is still open,
+/// kept exactly, so an averaged netting price needs no rounding and P&L is exact.
+struct Position: Equatable {
+    var id: PositionID
+    var accountIndex: Int32
+    var symbol: SymbolIndex
+    var side: Side
+    var book: Book
+    var hedgeRatioPPM: UInt32
+    var volume: Int64
+    var cost: Int128
+    /// Margin held for it, account currency (fixed at open price, see `Margin`).
+    var margin: Int64
+    var openTimeNs: Int64
+}
+
+/// One account's holdings in one symbol: the sums the margin and floating P&L need, and its
+/// open positions in id order.
+struct Exposure {
+    var accountIndex: Int32
+    var symbol: SymbolIndex
+    var longVolume: Int64 = 0
+    var longCost: Int128 = 0
+    var longMargin: Int64 = 0
+    var shortVolume: Int64 = 0
+    var shortCost: Int128 = 0
+    var shortMargin: Int64 = 0
+    /// Slots of the open positions, in opening (= id) order.
+    var positions: [Int32] = []
+
+    /// The hedged-margin rule: opposite positions in one symbol hold the margin of the larger
+    /// side only (the "larger leg" rule).
+    var margin: Int64 { max(longMargin, shortMargin) }
+
+    var isEmpty: Bool { positions.isEmpty }
+}
+
+/// Closed-trade statistics the smart router reads, kept incrementally.
+public struct TradingStatistics: Equatable, Sendable {
+    /// Closes (full or partial) counted as trades.
+    public var trades: UInt64 = 0
+    public var wins: UInt64 = 0
+    /// Σ realized P&L, account currency 1e-8.
+    public var realizedPnl: Int64 = 0
+    /// Σ holding time of closed trades, ms.
+    public var totalHoldingMs: Int64 = 0
+    public var averageHoldingMs: Int64 { trades == 0 ? 0 : totalHoldingMs / Int64(trades) }
+    /// Share of winning trades, ppm.
+    public var winRatePPM: UInt32 { trades == 0 ? 0 : UInt32(wins * 1_000_000 / trades) }
+}
+
+/// The last `capacity` client order ids of an account and their results, oldest forgotten
+/// first (a repeat of an id older than that is treated as new). Thread: the core's.
+struct ClientOrderWindow {
+    static let capacity = 4096
+    private(set) var order: [ClientOrderID] = []
+    private var head = 0
+    private(set) var results: [ClientOrderID: OrderEvent] = [:]
+
+    func result(_ id: ClientOrderID) -> OrderEvent? { results[id] }
+
+    mutating func remember(_ id: ClientOrderID, _ result: OrderEvent) {
+        if order.count < Self.capacity {
+            order.append(id)
+        } else {
+            results[order[head]] = nil
+            order[head] = id
+            head = (head + 1) % Self.capacity
+        }
+        results[id] = result
+    }
+
+    /// Oldest first.
+    var inOrder: [ClientOrderID] { Array(order[head...] + order[..<head]) }
+}
+
+/// An account's state.
+struct AccountState {
+    var spec: AccountSpec
+    var status: AccountStatus = .active
+    var balance: Int64 = 0
+    var credit: Int64 = 0
+    /// Σ over symbols of each exposure's margin, account currency.
+    var margin: Int64 = 0
+    /// Exposure slots of symbols with open positions.
+    var exposures: [Int32] = []
+    var openPositions = 0
+    var statistics = TradingStatistics()
+    var clientOrders = ClientOrderWindow()
+}

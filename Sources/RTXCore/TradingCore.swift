@@ -1,0 +1,169 @@
+/// The deterministic trading core (DESIGN §2): accounts, symbols, the ledger, market orders,
+/// positions and margin, as a single-writer state machine. `apply` takes one journaled
+/// command and produces events; it does no I/O, reads no clock, uses no randomness and no
+/// floating point. Applying the same commands to an empty core always gives the same state
+/// (`stateHash`), in any process.
+///
+/// Thread: one thread at a time (the core thread). Events of a command are valid until the
+/// next `apply`.
+public final class TradingCore {
+    // Definitions.
+    var symbols: [SymbolSpec] = []
+    var symbolByName: [String: SymbolIndex] = [:]
+    var groups: [GroupSpec] = []
+    var groupByName: [String: GroupIndex] = [:]
+
+    // Market data: the latest raw quote per symbol (0 when none yet).
+    var bids: [Int64] = []
+    var asks: [Int64] = []
+    var quoteTimes: [Int64] = []
+
+    // Accounts, positions, exposures.
+    var accounts: [AccountState] = []
+    var accountIndex: [AccountID: Int32] = [:]
+    var positions: [Position?] = []
+    var freePositionSlots: [Int32] = []
+    var positionSlot: [PositionID: Int32] = [:]
+    var exposures: [Exposure?] = []
+    var freeExposureSlots: [Int32] = []
+    var exposureSlot: [UInt64: Int32] = [:]
+
+    var ledger = LedgerBalances()
+    var nextEntryID: UInt64 = 1
+
+    public internal(set) var lastSequence: UInt64 = 0
+    public internal(set) var lastTimeNs: Int64 = 0
+
+    /// The events of the last `apply`, in order.
+    public internal(set) var events: [CoreEvent] = []
+
+    public init() {
+        events.reserveCapacity(64)
+    }
+
+    /// Applies one command. Its sequence must be above every earlier one's; a command whose
+    /// time is before the previous command's is refused (`timeWentBackwards`).
+    public func apply(_ envelope: Envelope) {
+        events.removeAll(keepingCapacity: true)
+        precondition(envelope.sequence > lastSequence, "journal sequences must increase")
+        lastSequence = envelope.sequence
+        guard envelope.timeNs >= lastTimeNs else {
+            events.append(.commandRejected(sequence: envelope.sequence, reason: .timeWentBackwards))
+            return
+        }
+        lastTimeNs = envelope.timeNs
+        let seq = envelope.sequence
+        switch envelope.command {
+        case .defineSymbol(let spec): defineSymbol(spec, seq)
+        case .setSymbolTradingState(let symbol, let state): setTradingState(symbol, state, seq)
+        case .defineGroup(let spec): defineGroup(spec, seq)
+        case .openAccount(let spec): openAccount(spec, seq)
+        case .setAccountStatus(let id, let status): setAccountStatus(id, status, seq)
+        case .quote(let symbol, let bid, let ask): applyQuote(symbol, bid, ask, seq)
+        case .deposit(let id, let amount, let method): deposit(id, amount, method, seq)
+        case .withdraw(let id, let amount, let method): withdraw(id, amount, method, seq)
+        case .adjustBalance(let id, let amount, let admin, _): adjust(id, amount, admin, seq)
+        case .grantCredit(let id, let amount, let admin, _): grantCredit(id, amount, admin, seq)
+        case .placeMarketOrder(let request): placeMarketOrder(request, seq)
+        case .closePosition(let id, let position, let volume): closePosition(id, position, volume, seq)
+        case .closeBy(let id, let position, let opposite): closeBy(id, position, opposite, seq)
+        }
+    }
+
+    @inline(__always)
+    func reject(_ sequence: UInt64, _ reason: RejectReason) {
+        events.append(.commandRejected(sequence: sequence, reason: reason))
+    }
+
+    // MARK: lookups
+
+    @inline(__always)
+    func accountSlot(_ id: AccountID) -> Int32? { accountIndex[id] }
+
+    @inline(__always)
+    func validSymbol(_ s: SymbolIndex) -> Bool { s >= 0 && Int(s) < symbols.count }
+
+    /// The symbol index for a name.
+    public func symbolIndex(named name: String) -> SymbolIndex? { symbolByName[name] }
+    public func groupIndex(named name: String) -> GroupIndex? { groupByName[name] }
+    public func symbolSpec(_ index: SymbolIndex) -> SymbolSpec? { validSymbol(index) ? symbols[Int(index)] : nil }
+    public var symbolCount: Int { symbols.count }
+    public var accountCount: Int { accounts.count }
+
+    /// The latest raw quote of a symbol (bid, ask, time), or nil.
+    public func rawQuote(_ symbol: SymbolIndex) -> (bidTicks: Int64, askTicks: Int64, timeNs: Int64)? {
+        guard validSymbol(symbol), bids[Int(symbol)] > 0 else { return nil }
+        return (bids[Int(symbol)], asks[Int(symbol)], quoteTimes[Int(symbol)])
+    }
+
+    /// The client quote of a symbol for an account's group: the raw quote plus the group's
+    /// markup (no markup until fee schedules exist).
+    @inline(__always)
+    func clientQuote(_ symbol: SymbolIndex, group: GroupIndex) -> (bid: Int64, ask: Int64) {
+        (bids[Int(symbol)], asks[Int(symbol)])
+    }
+
+    // MARK: ledger
+
+    /// Posts one entry and updates the balances it touches. Returns false (posting nothing)
+    /// if a balance would overflow.
+    @discardableResult
+    func post(_ kind: EntryKind, from: LedgerAccount, to: LedgerAccount, amount: Int64, currency: Currency,
+              cause: UInt64, reference: UInt64, detail: UInt64) -> Bool {
+        guard amount > 0 else { return amount == 0 }
+        guard canAdjust(from, -amount, currency), canAdjust(to, amount, currency) else { return false }
+        adjust(from, -amount, currency)
+        adjust(to, amount, currency)
+        events.append(.ledger(LedgerEntry(id: nextEntryID, kind: kind, from: from, to: to, amount: amount, currency: currency,
+                                          causeSequence: cause, reference: reference, detail: detail)))
+        nextEntryID += 1
+        return true
+    }
+
+    private func canAdjust(_ account: LedgerAccount, _ delta: Int64, _ currency: Currency) -> Bool {
+        switch account {
+        case .clientBalance(let id): return !accounts[Int(accountIndex[id]!)].balance.addingReportingOverflow(delta).overflow
+        case .clientCredit(let id): return !accounts[Int(accountIndex[id]!)].credit.addingReportingOverflow(delta).overflow
+        case .house(let h): return !ledger.balance(h, currency).addingReportingOverflow(delta).overflow
+        }
+    }
+
+    private func adjust(_ account: LedgerAccount, _ delta: Int64, _ currency: Currency) {
+        switch account {
+        case .clientBalance(let id): accounts[Int(accountIndex[id]!)].balance += delta
+        case .clientCredit(let id): accounts[Int(accountIndex[id]!)].credit += delta
+        case .house(let h): _ = ledger.add(h, currency, delta)
+        }
+    }
+
+    /// The balance of a ledger account in a currency (client accounts: their own currency).
+    public func ledgerBalance(_ account: LedgerAccount, currency: Currency) -> Int64 {
+        switch account {
+        case .clientBalance(let id):
+            guard let i = accountIndex[id], accounts[Int(i)].spec.currency == currency else { return 0 }
+            return accounts[Int(i)].balance
+        case .clientCredit(let id):
+            guard let i = accountIndex[id], accounts[Int(i)].spec.currency == currency else { return 0 }
+            return accounts[Int(i)].credit
+        case .house(let h): return ledger.balance(h, currency)
+        }
+    }
+
+    /// Σ of every ledger account in `currency`: zero while the ledger balances.
+    public func ledgerTotal(currency: Currency) -> Int128 {
+        var total: Int128 = 0
+        for a in accounts where a.spec.currency == currency { total += Int128(a.balance) + Int128(a.credit) }
+        for (key, amount) in ledger.house where key.currency == currency { total += Int128(amount) }
+        return total
+    }
+
+    /// Every currency the ledger has seen.
+    public var currencies: [Currency] {
+        Array(Set(accounts.map(\.spec.currency) + ledger.house.keys.map(\.currency))).sorted()
+    }
+
+    func accountUpdated(_ slot: Int32) {
+        let a = accounts[Int(slot)]
+        events.append(.accountUpdated(account: a.spec.id, balance: a.balance, credit: a.credit, margin: a.margin))
+    }
+}
