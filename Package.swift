@@ -35,6 +35,7 @@ let package = Package(
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
         .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "CRTXABI"]),
+        .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
     ]
 )
