@@ -31,6 +31,7 @@ let package = Package(
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
+            "RTXCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.

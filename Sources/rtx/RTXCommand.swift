@@ -5,7 +5,7 @@ struct RTXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtx",
         abstract: "RTX trading engine.",
-        subcommands: [PluginsCommand.self])
+        subcommands: [PluginsCommand.self, CoreCommand.self])
 }
 
 /// `rtx plugins ...`: inspect and exercise the plugins of a manifest.
