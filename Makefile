@@ -27,7 +27,7 @@ SWIFT_EXAMPLES     := SwiftRandomWalkLP SwiftVolumeRouting SwiftTieredCommission
 SWIFT_EXAMPLE_LIBS := $(SWIFT_EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
 SWIFT_SDK_SOURCES  := sdk/Package.swift $(shell find sdk/Sources sdk/include -type f 2>/dev/null)
 
-.PHONY: run test deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
+.PHONY: run test test-long deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
 deps:
@@ -81,6 +81,10 @@ test: deps plugins
 	$(MAKE) --no-print-directory check-guide-plugin
 	$(MAKE) --no-print-directory test-sanitizers
 
+## test-long: the core's property tests over 200,000 generated sequences (make test runs 10,000).
+test-long: deps
+	RTX_PROPERTY_SEQUENCES=$${RTX_PROPERTY_SEQUENCES:-200000} $(SWIFT) test --filter PropertyTests
+
 ## test-sanitizers: the concurrency tests (hot swap under load, plugin threads, the quote
 ## ring, faults) under ThreadSanitizer and AddressSanitizer; builds only the test bundle.
 SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests
@@ -106,8 +110,8 @@ check-guide-plugin:
 	@printf 'version: 1\nplugins:\n  - id: big-to-a-book\n    kind: routing-policy\n    path: libbig_to_a_book.so\n    config:\n      threshold_lots: 1\n      lp: synthetic\n' > $(GUIDE_DIR)/plugins.yaml
 	$(RTX) plugins check $(GUIDE_DIR)/plugins.yaml --state-dir $(BUILD)/test-state
 
-## bench: run every benchmark (release build); bench-NAME runs one (plugin-call, quote-ingest).
-BENCHES := plugin-call quote-ingest
+## bench: run every benchmark (release build); bench-NAME runs one (plugin-call, quote-ingest, core-orders).
+BENCHES := plugin-call quote-ingest core-orders
 bench: $(BENCHES:%=bench-%)
 
 bench-%: deps plugins $(PLUGIN_DIR)/libburst_lp.so

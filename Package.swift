@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
-        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "CRTXABI"]),
+        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI"]),
         .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
     ]

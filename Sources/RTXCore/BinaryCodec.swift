@@ -51,16 +51,20 @@ public struct BinaryReader {
         return bytes[offset ..< offset + n]
     }
 
-    public mutating func u8(_ what: String) throws(DecodeError) -> UInt8 { try take(1, what).first! }
-    public mutating func u16(_ what: String) throws(DecodeError) -> UInt16 {
-        try take(2, what).enumerated().reduce(0) { $0 | UInt16($1.element) << UInt16(8 * $1.offset) }
+    /// `n` bytes little-endian, as an unsigned integer.
+    @inline(__always)
+    mutating func little(_ n: Int, _ what: String) throws(DecodeError) -> UInt64 {
+        guard remaining >= n else { throw DecodeError(offset: offset, problem: "\(what) needs \(n) bytes, \(remaining) left") }
+        var v: UInt64 = 0
+        for i in 0 ..< n { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
+        offset += n
+        return v
     }
-    public mutating func u32(_ what: String) throws(DecodeError) -> UInt32 {
-        try take(4, what).enumerated().reduce(0) { $0 | UInt32($1.element) << UInt32(8 * $1.offset) }
-    }
-    public mutating func u64(_ what: String) throws(DecodeError) -> UInt64 {
-        try take(8, what).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-    }
+
+    public mutating func u8(_ what: String) throws(DecodeError) -> UInt8 { UInt8(try little(1, what)) }
+    public mutating func u16(_ what: String) throws(DecodeError) -> UInt16 { UInt16(try little(2, what)) }
+    public mutating func u32(_ what: String) throws(DecodeError) -> UInt32 { UInt32(try little(4, what)) }
+    public mutating func u64(_ what: String) throws(DecodeError) -> UInt64 { try little(8, what) }
     public mutating func i32(_ what: String) throws(DecodeError) -> Int32 { Int32(bitPattern: try u32(what)) }
     public mutating func i64(_ what: String) throws(DecodeError) -> Int64 { Int64(bitPattern: try u64(what)) }
     public mutating func i128(_ what: String) throws(DecodeError) -> Int128 {

@@ -33,6 +33,15 @@ struct Exposure {
     var margin: Int64 { max(longMargin, shortMargin) }
 
     var isEmpty: Bool { positions.isEmpty }
+
+    /// Makes a free slot hold a new (account, symbol), keeping the position list's storage.
+    mutating func reset(accountIndex: Int32, symbol: SymbolIndex) {
+        self.accountIndex = accountIndex
+        self.symbol = symbol
+        longVolume = 0; longCost = 0; longMargin = 0
+        shortVolume = 0; shortCost = 0; shortMargin = 0
+        positions.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Closed-trade statistics the smart router reads, kept incrementally.

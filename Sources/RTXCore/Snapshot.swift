@@ -48,7 +48,7 @@ extension TradingCore {
     public func stateHash() -> String { SHA256.hexDigest(of: snapshot()) }
 
     /// Restores a core from `snapshot()` bytes.
-    public convenience init(snapshot bytes: [UInt8]) throws(DecodeError) {
+    public init(snapshot bytes: [UInt8]) throws(DecodeError) {
         self.init()
         guard bytes.count >= 6, Array(bytes[0 ..< 4]) == Array("RTXS".utf8) else {
             throw DecodeError(offset: 0, problem: "not an RTX core snapshot (no RTXS header)")
@@ -113,7 +113,7 @@ extension TradingCore {
     }
 
     /// Re-inserts a position and the exposure and margin it implies.
-    private func restore(_ p: Position) {
+    private mutating func restore(_ p: Position) {
         let slot = Int32(positions.count)
         positions.append(p)
         positionSlot[p.id] = slot

@@ -1,6 +1,6 @@
 /// Definitions (symbols, groups, accounts) and quotes.
 extension TradingCore {
-    func defineSymbol(_ spec: SymbolSpec, _ seq: UInt64) {
+    mutating func defineSymbol(_ spec: SymbolSpec, _ seq: UInt64) {
         if let problem = spec.problem() { return reject(seq, problem) }
         guard symbolByName[spec.name] == nil else { return reject(seq, .duplicateName) }
         guard symbols.count < Int(Int32.max) else { return reject(seq, .overflow) }
@@ -13,13 +13,13 @@ extension TradingCore {
         events.append(.symbolDefined(index))
     }
 
-    func setTradingState(_ symbol: SymbolIndex, _ state: TradingState, _ seq: UInt64) {
+    mutating func setTradingState(_ symbol: SymbolIndex, _ state: TradingState, _ seq: UInt64) {
         guard validSymbol(symbol) else { return reject(seq, .unknownSymbol) }
         symbols[Int(symbol)].tradingState = state
         events.append(.symbolTradingStateChanged(symbol, state))
     }
 
-    func defineGroup(_ spec: GroupSpec, _ seq: UInt64) {
+    mutating func defineGroup(_ spec: GroupSpec, _ seq: UInt64) {
         if let problem = spec.problem() { return reject(seq, problem) }
         guard groupByName[spec.name] == nil else { return reject(seq, .duplicateName) }
         let index = GroupIndex(groups.count)
@@ -28,7 +28,7 @@ extension TradingCore {
         events.append(.groupDefined(index))
     }
 
-    func openAccount(_ spec: AccountSpec, _ seq: UInt64) {
+    mutating func openAccount(_ spec: AccountSpec, _ seq: UInt64) {
         guard accountIndex[spec.id] == nil else { return reject(seq, .duplicateAccount) }
         guard spec.group >= 0, Int(spec.group) < groups.count else { return reject(seq, .unknownGroup) }
         guard (1 ... 10_000).contains(spec.leverage) else { return reject(seq, .invalidSpec(.leverage)) }
@@ -37,7 +37,7 @@ extension TradingCore {
         events.append(.accountOpened(spec.id))
     }
 
-    func setAccountStatus(_ id: AccountID, _ status: AccountStatus, _ seq: UInt64) {
+    mutating func setAccountStatus(_ id: AccountID, _ status: AccountStatus, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         accounts[Int(slot)].status = status
         events.append(.accountStatusChanged(id, status))
@@ -45,7 +45,7 @@ extension TradingCore {
 
     /// Stores the raw quote. Crossed or non-positive quotes are refused (the LP manager should
     /// never let one through).
-    func applyQuote(_ symbol: SymbolIndex, _ bid: Int64, _ ask: Int64, _ seq: UInt64) {
+    mutating func applyQuote(_ symbol: SymbolIndex, _ bid: Int64, _ ask: Int64, _ seq: UInt64) {
         guard validSymbol(symbol) else { return reject(seq, .unknownSymbol) }
         guard bid > 0, ask >= bid else { return reject(seq, .invalidQuote) }
         bids[Int(symbol)] = bid
@@ -55,7 +55,7 @@ extension TradingCore {
 
     // MARK: money in and out
 
-    func deposit(_ id: AccountID, _ amount: Int64, _ method: PaymentMethod, _ seq: UInt64) {
+    mutating func deposit(_ id: AccountID, _ amount: Int64, _ method: PaymentMethod, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard amount > 0 else { return reject(seq, .nonPositiveAmount) }
         let currency = accounts[Int(slot)].spec.currency
@@ -66,7 +66,7 @@ extension TradingCore {
 
     /// Refused above what may leave: the balance, and the free margin (a withdrawal must not
     /// put open positions at risk; credit is never withdrawable).
-    func withdraw(_ id: AccountID, _ amount: Int64, _ method: PaymentMethod, _ seq: UInt64) {
+    mutating func withdraw(_ id: AccountID, _ amount: Int64, _ method: PaymentMethod, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard amount > 0 else { return reject(seq, .nonPositiveAmount) }
         guard let free = freeMargin(slot) else { return reject(seq, .overflow) }
@@ -79,7 +79,7 @@ extension TradingCore {
     }
 
     /// A signed balance correction; the admin's reason stays in the journaled command.
-    func adjust(_ id: AccountID, _ amount: Int64, _ admin: UInt64, _ seq: UInt64) {
+    mutating func adjust(_ id: AccountID, _ amount: Int64, _ admin: UInt64, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard amount != 0, amount != Int64.min else { return reject(seq, .nonPositiveAmount) }
         let currency = accounts[Int(slot)].spec.currency
@@ -91,7 +91,7 @@ extension TradingCore {
     }
 
     /// Bonus credit granted (positive) or removed (negative, at most the credit held).
-    func grantCredit(_ id: AccountID, _ amount: Int64, _ admin: UInt64, _ seq: UInt64) {
+    mutating func grantCredit(_ id: AccountID, _ amount: Int64, _ admin: UInt64, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard amount != 0, amount != Int64.min else { return reject(seq, .nonPositiveAmount) }
         let currency = accounts[Int(slot)].spec.currency

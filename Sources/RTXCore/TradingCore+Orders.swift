@@ -1,7 +1,7 @@
 /// Market orders (B-Book): validation, the margin check, the fill at the client quote and
 /// the position it opens, adds to, reduces, closes or reverses.
 extension TradingCore {
-    func placeMarketOrder(_ r: MarketOrderRequest, _ seq: UInt64) {
+    mutating func placeMarketOrder(_ r: MarketOrderRequest, _ seq: UInt64) {
         guard let slot = accountSlot(r.account) else { return reject(seq, .unknownAccount) }
         if !r.clientOrderID.isNone, let original = accounts[Int(slot)].clientOrders.result(r.clientOrderID) {
             events.append(.orderRepeated(original))
@@ -156,7 +156,7 @@ extension TradingCore {
 
     /// Applies a planned fill. A reversal's new position opens from flat, so it takes the
     /// routing decision of the order itself.
-    func commit(_ fill: Fill, request r: MarketOrderRequest, slot: Int32, orderID: OrderID) {
+    mutating func commit(_ fill: Fill, request r: MarketOrderRequest, slot: Int32, orderID: OrderID) {
         switch fill.effect {
         case .open(let margin):
             openPosition(account: slot, symbol: r.symbol, side: r.side, volume: r.volume, priceTicks: fill.priceTicks, margin: margin,

@@ -7,15 +7,18 @@ extension TradingCore {
     }
 
     /// The exposure slot of (account, symbol), created when missing.
-    func exposureSlot(account: Int32, symbol: SymbolIndex) -> Int32 {
+    mutating func exposureSlot(account: Int32, symbol: SymbolIndex) -> Int32 {
         let key = Self.exposureKey(account, symbol)
         if let slot = exposureSlot[key] { return slot }
-        let value = Exposure(accountIndex: account, symbol: symbol)
         let slot: Int32
         if let free = freeExposureSlots.popLast() {
+            // Reuse the slot and its position list's storage (no allocation per order).
             slot = free
+            var value = exposures[Int(slot)]!
+            value.reset(accountIndex: account, symbol: symbol)
             exposures[Int(slot)] = value
         } else {
+            let value = Exposure(accountIndex: account, symbol: symbol)
             slot = Int32(exposures.count)
             exposures.append(value)
         }
@@ -29,16 +32,16 @@ extension TradingCore {
     }
 
     /// Frees an exposure without positions.
-    private func releaseExposureIfEmpty(_ slot: Int32) {
+    private mutating func releaseExposureIfEmpty(_ slot: Int32) {
         guard let e = exposures[Int(slot)], e.isEmpty else { return }
         exposureSlot[Self.exposureKey(e.accountIndex, e.symbol)] = nil
         accounts[Int(e.accountIndex)].exposures.removeAll { $0 == slot }
-        exposures[Int(slot)] = nil
+        exposures[Int(slot)]!.accountIndex = -1
         freeExposureSlots.append(slot)
     }
 
     /// Applies a change of one side's sums to an exposure and the account's margin.
-    private func changeExposure(_ slot: Int32, side: Side, volume: Int64, cost: Int128, margin: Int64) {
+    private mutating func changeExposure(_ slot: Int32, side: Side, volume: Int64, cost: Int128, margin: Int64) {
         var e = exposures[Int(slot)]!
         let before = e.margin
         if side == .buy {
@@ -56,7 +59,7 @@ extension TradingCore {
 
     /// Opens a position; returns its slot.
     @discardableResult
-    func openPosition(account: Int32, symbol: SymbolIndex, side: Side, volume: Int64, priceTicks: Int64, margin: Int64,
+    mutating func openPosition(account: Int32, symbol: SymbolIndex, side: Side, volume: Int64, priceTicks: Int64, margin: Int64,
                       book: Book, hedgeRatioPPM: UInt32, id: PositionID) -> Int32 {
         let cost = FixedMath.cost(volume: volume, priceTicks: priceTicks)
         let p = Position(id: id, accountIndex: account, symbol: symbol, side: side, book: book, hedgeRatioPPM: hedgeRatioPPM,
@@ -81,7 +84,7 @@ extension TradingCore {
     }
 
     /// Adds to a (netting) position at a price; its margin becomes `newMargin`.
-    func increasePosition(_ slot: Int32, volume: Int64, priceTicks: Int64, newMargin: Int64) {
+    mutating func increasePosition(_ slot: Int32, volume: Int64, priceTicks: Int64, newMargin: Int64) {
         var p = positions[Int(slot)]!
         let cost = FixedMath.cost(volume: volume, priceTicks: priceTicks)
         let marginDelta = newMargin - p.margin
@@ -119,7 +122,7 @@ extension TradingCore {
     /// counts the trade, and frees the position when nothing is left. Returns false (changing
     /// nothing) when the P&L cannot be posted.
     @discardableResult
-    func reducePosition(_ slot: Int32, volume: Int64, priceTicks: Int64, plan: ReductionPlan, cause: UInt64,
+    mutating func reducePosition(_ slot: Int32, volume: Int64, priceTicks: Int64, plan: ReductionPlan, cause: UInt64,
                         reportedPnl: Int64? = nil) -> Bool {
         var p = positions[Int(slot)]!
         let accountID = accounts[Int(p.accountIndex)].spec.id
@@ -162,7 +165,7 @@ extension TradingCore {
 
     /// Closes `volume` (0: all) of a hedging account's position at the client price (a long at
     /// the bid, a short at the ask). What stays open must be at least the symbol's minimum.
-    func closePosition(_ id: AccountID, _ positionID: PositionID, _ volume: Int64, _ seq: UInt64) {
+    mutating func closePosition(_ id: AccountID, _ positionID: PositionID, _ volume: Int64, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard let pslot = positionSlot[positionID], let p = positions[Int(pslot)], p.accountIndex == slot else {
             return reject(seq, .unknownPosition)
@@ -199,7 +202,7 @@ extension TradingCore {
     /// Close-by: two opposite positions of one symbol in a hedging account close against each
     /// other for the smaller volume, at no spread. The P&L (short's cost − long's cost for the
     /// closed volume) is realized on the first position named; the second realizes none.
-    func closeBy(_ id: AccountID, _ first: PositionID, _ second: PositionID, _ seq: UInt64) {
+    mutating func closeBy(_ id: AccountID, _ first: PositionID, _ second: PositionID, _ seq: UInt64) {
         guard let slot = accountSlot(id) else { return reject(seq, .unknownAccount) }
         guard accounts[Int(slot)].spec.mode == .hedging else { return reject(seq, .wrongPositionMode) }
         guard let s1 = positionSlot[first], let s2 = positionSlot[second], let p1 = positions[Int(s1)], let p2 = positions[Int(s2)],

@@ -6,7 +6,7 @@
 ///
 /// Thread: one thread at a time (the core thread). Events of a command are valid until the
 /// next `apply`.
-public final class TradingCore {
+public struct TradingCore {
     // Definitions.
     var symbols: [SymbolSpec] = []
     var symbolByName: [String: SymbolIndex] = [:]
@@ -43,7 +43,7 @@ public final class TradingCore {
 
     /// Applies one command. Its sequence must be above every earlier one's; a command whose
     /// time is before the previous command's is refused (`timeWentBackwards`).
-    public func apply(_ envelope: Envelope) {
+    public mutating func apply(_ envelope: Envelope) {
         events.removeAll(keepingCapacity: true)
         precondition(envelope.sequence > lastSequence, "journal sequences must increase")
         lastSequence = envelope.sequence
@@ -71,7 +71,7 @@ public final class TradingCore {
     }
 
     @inline(__always)
-    func reject(_ sequence: UInt64, _ reason: RejectReason) {
+    mutating func reject(_ sequence: UInt64, _ reason: RejectReason) {
         events.append(.commandRejected(sequence: sequence, reason: reason))
     }
 
@@ -108,7 +108,7 @@ public final class TradingCore {
     /// Posts one entry and updates the balances it touches. Returns false (posting nothing)
     /// if a balance would overflow.
     @discardableResult
-    func post(_ kind: EntryKind, from: LedgerAccount, to: LedgerAccount, amount: Int64, currency: Currency,
+    mutating func post(_ kind: EntryKind, from: LedgerAccount, to: LedgerAccount, amount: Int64, currency: Currency,
               cause: UInt64, reference: UInt64, detail: UInt64) -> Bool {
         guard amount > 0 else { return amount == 0 }
         guard canAdjust(from, -amount, currency), canAdjust(to, amount, currency) else { return false }
@@ -128,7 +128,7 @@ public final class TradingCore {
         }
     }
 
-    private func adjust(_ account: LedgerAccount, _ delta: Int64, _ currency: Currency) {
+    private mutating func adjust(_ account: LedgerAccount, _ delta: Int64, _ currency: Currency) {
         switch account {
         case .clientBalance(let id): accounts[Int(accountIndex[id]!)].balance += delta
         case .clientCredit(let id): accounts[Int(accountIndex[id]!)].credit += delta
@@ -162,7 +162,7 @@ public final class TradingCore {
         Array(Set(accounts.map(\.spec.currency) + ledger.house.keys.map(\.currency))).sorted()
     }
 
-    func accountUpdated(_ slot: Int32) {
+    mutating func accountUpdated(_ slot: Int32) {
         let a = accounts[Int(slot)]
         events.append(.accountUpdated(account: a.spec.id, balance: a.balance, credit: a.credit, margin: a.margin))
     }

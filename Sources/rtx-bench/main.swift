@@ -8,6 +8,7 @@ import Glibc
 let benches: [String: (BenchSetup) throws -> Void] = [
     "plugin-call": PluginCallBench.run,
     "quote-ingest": QuoteIngestBench.run,
+    "core-orders": CoreOrdersBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

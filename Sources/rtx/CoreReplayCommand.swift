@@ -31,7 +31,7 @@ struct CoreReplayCommand: ParsableCommand {
             printError("\(log): \(error)")
             throw ExitCode(2)
         }
-        let core: TradingCore
+        var core: TradingCore
         if let snapshot {
             do {
                 core = try TradingCore(snapshot: try readFile(snapshot))

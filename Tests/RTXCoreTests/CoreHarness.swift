@@ -14,7 +14,7 @@ let BTC = Currency("BTC")!
 /// A core with EURUSD, BTCUSD and USDJPY defined, one group, and helpers that sequence
 /// commands (sequence +1, time +1 ms by default).
 final class CoreHarness {
-    let core = TradingCore()
+    var core = TradingCore()
     var sequence: UInt64 = 0
     var timeNs: Int64 = 1_700_000_000_000_000_000    // 2023-11-14 22:13:20 UTC, a Tuesday
     var log: [Envelope] = []

@@ -166,11 +166,11 @@ struct CommandGenerator {
             }
             // Replay from the log, and from every snapshot taken, gives the same state.
             let hash = h.core.stateHash()
-            let replayed = TradingCore()
+            var replayed = TradingCore()
             for e in h.log { replayed.apply(e) }
             #expect(replayed.stateHash() == hash, "seed \(seed): replay from the log")
             for (position, bytes) in snapshots {
-                let restored = try TradingCore(snapshot: bytes)
+                var restored = try TradingCore(snapshot: bytes)
                 for e in h.log[position...] { restored.apply(e) }
                 if restored.stateHash() != hash { Issue.record("seed \(seed): replay from the snapshot after command \(position - setupLength)"); return }
             }

@@ -88,7 +88,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data(CommandCodec.encodeLog(h.log)).write(to: URL(fileURLWithPath: folder + "/log"))
         // A snapshot from halfway.
-        let half = TradingCore()
+        var half = TradingCore()
         for e in h.log[0 ..< h.log.count / 2] { half.apply(e) }
         try Data(half.snapshot()).write(to: URL(fileURLWithPath: folder + "/snapshot"))
         for extra in [[], ["--from-snapshot", folder + "/snapshot"]] {
