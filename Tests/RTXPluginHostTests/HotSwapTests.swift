@@ -206,7 +206,8 @@ struct ProbeSetup {
         // A tool rewrites the manifest atomically: the watcher sees it and swaps.
         try AtomicFile.write(probe.manifestText(generation: 2), to: file)
         #expect(eventually { reason() == "variant=A gen=2" })
-        #expect(watcher.reloadReports.last?.trigger == "file change")
+        // The report is stored just after the swap becomes visible.
+        #expect(eventually { watcher.reloadReports.last?.trigger == "file change" })
 
         // SIGHUP reloads even when the file looks unchanged to the poller (same size and
         // mtime restored): the library changed underneath instead.
@@ -219,7 +220,7 @@ struct ProbeSetup {
         #expect(watcher.reloadReports.count == before, "no reload without a trigger")
         kill(getpid(), SIGHUP)
         #expect(eventually { reason() == "variant=B gen=2" })
-        #expect(watcher.reloadReports.last?.trigger == "SIGHUP")
+        #expect(eventually { watcher.reloadReports.last?.trigger == "SIGHUP" })
     }
 
     @Test func restartingOneLPAdapterLeavesAnotherStreaming() throws {
