@@ -6,7 +6,8 @@ public enum CommandCodec {
 
     enum Tag: UInt8 {
         case defineSymbol = 1, setSymbolTradingState, defineGroup, openAccount, setAccountStatus, quote, deposit, withdraw,
-             adjustBalance, grantCredit, placeMarketOrder, closePosition, closeBy
+             adjustBalance, grantCredit, placeMarketOrder, closePosition, closeBy, placePendingOrder, modifyPendingOrder,
+             cancelPendingOrder, modifyPosition, timeTick, executionReport
     }
 
     public static func encode(_ e: Envelope, into w: inout BinaryWriter) {
@@ -18,7 +19,8 @@ public enum CommandCodec {
         case .defineGroup(let g): w.u8(Tag.defineGroup.rawValue); encode(g, into: &w)
         case .openAccount(let a): w.u8(Tag.openAccount.rawValue); encode(a, into: &w)
         case .setAccountStatus(let id, let status): w.u8(Tag.setAccountStatus.rawValue); w.u64(id); w.u8(status.rawValue)
-        case .quote(let s, let bid, let ask): w.u8(Tag.quote.rawValue); w.i32(s); w.i64(bid); w.i64(ask)
+        case .quote(let s, let bid, let ask, let bidVolume, let askVolume):
+            w.u8(Tag.quote.rawValue); w.i32(s); w.i64(bid); w.i64(ask); w.i64(bidVolume); w.i64(askVolume)
         case .deposit(let id, let amount, let method): w.u8(Tag.deposit.rawValue); w.u64(id); w.i64(amount); w.u8(method.rawValue)
         case .withdraw(let id, let amount, let method): w.u8(Tag.withdraw.rawValue); w.u64(id); w.i64(amount); w.u8(method.rawValue)
         case .adjustBalance(let id, let amount, let admin, let reason):
@@ -27,9 +29,19 @@ public enum CommandCodec {
             w.u8(Tag.grantCredit.rawValue); w.u64(id); w.i64(amount); w.u64(admin); w.string(reason)
         case .placeMarketOrder(let r):
             w.u8(Tag.placeMarketOrder.rawValue); w.u64(r.account); encode(r.clientOrderID, into: &w); w.i32(r.symbol)
-            w.u8(r.side.rawValue); w.i64(r.volume); w.u8(r.routing.book.rawValue); w.u32(r.routing.hedgeRatioPPM)
+            w.u8(r.side.rawValue); w.i64(r.volume); encode(r.routing, into: &w); w.u8(r.fillPolicy.rawValue)
+            w.i64(r.requestedPriceTicks); w.i64(r.maxDeviationTicks); encode(r.protection, into: &w)
         case .closePosition(let id, let p, let volume): w.u8(Tag.closePosition.rawValue); w.u64(id); w.u64(p); w.i64(volume)
         case .closeBy(let id, let p, let q): w.u8(Tag.closeBy.rawValue); w.u64(id); w.u64(p); w.u64(q)
+        case .placePendingOrder(let r): w.u8(Tag.placePendingOrder.rawValue); encode(r, into: &w)
+        case .modifyPendingOrder(let id, let order, let price, let limit, let protection, let expiry):
+            w.u8(Tag.modifyPendingOrder.rawValue); w.u64(id); w.u64(order); w.i64(price); w.i64(limit); encode(protection, into: &w); w.i64(expiry)
+        case .cancelPendingOrder(let id, let order): w.u8(Tag.cancelPendingOrder.rawValue); w.u64(id); w.u64(order)
+        case .modifyPosition(let id, let p, let protection): w.u8(Tag.modifyPosition.rawValue); w.u64(id); w.u64(p); encode(protection, into: &w)
+        case .timeTick: w.u8(Tag.timeTick.rawValue)
+        case .executionReport(let x):
+            w.u8(Tag.executionReport.rawValue); w.u64(x.engineOrderID); w.string(x.execID); w.u8(x.kind.rawValue)
+            w.i64(x.lastPriceTicks); w.i64(x.lastVolume); w.string(x.text)
         }
     }
 
@@ -44,7 +56,8 @@ public enum CommandCodec {
         case .defineGroup: command = .defineGroup(try decodeGroup(&r))
         case .openAccount: command = .openAccount(try decodeAccount(&r))
         case .setAccountStatus: command = .setAccountStatus(try r.u64("account"), try r.enumeration(AccountStatus.self, "status"))
-        case .quote: command = .quote(symbol: try r.i32("symbol"), bidTicks: try r.i64("bid"), askTicks: try r.i64("ask"))
+        case .quote: command = .quote(symbol: try r.i32("symbol"), bidTicks: try r.i64("bid"), askTicks: try r.i64("ask"),
+                                      bidVolume: try r.i64("bid volume"), askVolume: try r.i64("ask volume"))
         case .deposit: command = .deposit(account: try r.u64("account"), amount: try r.i64("amount"), method: try r.enumeration(PaymentMethod.self, "method"))
         case .withdraw: command = .withdraw(account: try r.u64("account"), amount: try r.i64("amount"), method: try r.enumeration(PaymentMethod.self, "method"))
         case .adjustBalance:
@@ -57,12 +70,26 @@ public enum CommandCodec {
             let symbol = try r.i32("symbol")
             let side = try r.enumeration(Side.self, "side")
             let volume = try r.i64("volume")
-            let book = try r.enumeration(Book.self, "book")
-            let hedge = try r.u32("hedge ratio")
+            let routing = try decodeRouting(&r)
+            let policy = try r.enumeration(FillPolicy.self, "fill policy")
+            let requested = try r.i64("requested price")
+            let deviation = try r.i64("max deviation")
             command = .placeMarketOrder(MarketOrderRequest(account: account, clientOrderID: client, symbol: symbol, side: side, volume: volume,
-                                                           routing: RoutingChoice(book: book, hedgeRatioPPM: hedge)))
+                                                           routing: routing, fillPolicy: policy, requestedPriceTicks: requested,
+                                                           maxDeviationTicks: deviation, protection: try decodeProtection(&r)))
         case .closePosition: command = .closePosition(account: try r.u64("account"), position: try r.u64("position"), volume: try r.i64("volume"))
         case .closeBy: command = .closeBy(account: try r.u64("account"), position: try r.u64("position"), opposite: try r.u64("opposite"))
+        case .placePendingOrder: command = .placePendingOrder(try decodePending(&r))
+        case .modifyPendingOrder:
+            command = .modifyPendingOrder(account: try r.u64("account"), order: try r.u64("order"), priceTicks: try r.i64("price"),
+                                          limitPriceTicks: try r.i64("limit price"), protection: try decodeProtection(&r), expiresAtNs: try r.i64("expiry"))
+        case .cancelPendingOrder: command = .cancelPendingOrder(account: try r.u64("account"), order: try r.u64("order"))
+        case .modifyPosition: command = .modifyPosition(account: try r.u64("account"), position: try r.u64("position"), protection: try decodeProtection(&r))
+        case .timeTick: command = .timeTick
+        case .executionReport:
+            command = .executionReport(LPExecution(engineOrderID: try r.u64("engine order id"), execID: try r.string("exec id"),
+                                                   kind: try r.enumeration(LPExecution.Kind.self, "exec kind"), lastPriceTicks: try r.i64("last price"),
+                                                   lastVolume: try r.i64("last volume"), text: try r.string("text")))
         }
         return Envelope(sequence: sequence, timeNs: time, command: command)
     }
@@ -117,12 +144,13 @@ public enum CommandCodec {
 
     static func encode(_ g: GroupSpec, into w: inout BinaryWriter) {
         w.string(g.name); w.i64(g.marginCallLevelPercent); w.i64(g.stopOutLevelPercent); w.i64(g.maxOrderVolume); w.i64(Int64(g.maxOpenPositions))
+        w.i64(g.aBookTimeoutMs)
     }
 
     static func decodeGroup(_ r: inout BinaryReader) throws(DecodeError) -> GroupSpec {
         GroupSpec(name: try r.string("group name"), marginCallLevelPercent: try r.i64("margin call level"),
                   stopOutLevelPercent: try r.i64("stop out level"), maxOrderVolume: try r.i64("max order volume"),
-                  maxOpenPositions: Int(try r.i64("max open positions")))
+                  maxOpenPositions: Int(try r.i64("max open positions")), aBookTimeoutMs: try r.i64("A-Book time-out"))
     }
 
     static func encode(_ a: AccountSpec, into w: inout BinaryWriter) {
@@ -132,6 +160,30 @@ public enum CommandCodec {
     static func decodeAccount(_ r: inout BinaryReader) throws(DecodeError) -> AccountSpec {
         AccountSpec(id: try r.u64("account id"), group: try r.i32("group"), currency: Currency(code: try r.u32("currency")),
                     leverage: try r.i64("leverage"), mode: try r.enumeration(PositionMode.self, "position mode"))
+    }
+
+    static func encode(_ r: RoutingChoice, into w: inout BinaryWriter) { w.u8(r.book.rawValue); w.u32(r.hedgeRatioPPM) }
+
+    static func decodeRouting(_ r: inout BinaryReader) throws(DecodeError) -> RoutingChoice {
+        RoutingChoice(book: try r.enumeration(Book.self, "book"), hedgeRatioPPM: try r.u32("hedge ratio"))
+    }
+
+    static func encode(_ p: Protection, into w: inout BinaryWriter) { w.i64(p.stopLossTicks); w.i64(p.takeProfitTicks); w.i64(p.trailingDistanceTicks) }
+
+    static func decodeProtection(_ r: inout BinaryReader) throws(DecodeError) -> Protection {
+        Protection(stopLossTicks: try r.i64("stop loss"), takeProfitTicks: try r.i64("take profit"), trailingDistanceTicks: try r.i64("trailing distance"))
+    }
+
+    static func encode(_ p: PendingOrderRequest, into w: inout BinaryWriter) {
+        w.u64(p.account); encode(p.clientOrderID, into: &w); w.i32(p.symbol); w.u8(p.side.rawValue); w.u8(p.type.rawValue); w.i64(p.volume)
+        w.i64(p.priceTicks); w.i64(p.limitPriceTicks); w.i64(p.expiresAtNs); encode(p.protection, into: &w); encode(p.routing, into: &w)
+    }
+
+    static func decodePending(_ r: inout BinaryReader) throws(DecodeError) -> PendingOrderRequest {
+        PendingOrderRequest(account: try r.u64("account"), clientOrderID: try decodeClientOrderID(&r), symbol: try r.i32("symbol"),
+                            side: try r.enumeration(Side.self, "side"), type: try r.enumeration(PendingType.self, "pending type"),
+                            volume: try r.i64("volume"), priceTicks: try r.i64("price"), limitPriceTicks: try r.i64("limit price"),
+                            expiresAtNs: try r.i64("expiry"), protection: try decodeProtection(&r), routing: try decodeRouting(&r))
     }
 
     static func encode(_ c: ClientOrderID, into w: inout BinaryWriter) {

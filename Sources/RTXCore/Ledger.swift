@@ -16,6 +16,8 @@ public enum HouseAccount: UInt8, Sendable, CaseIterable, Comparable {
     case bonus = 7
     /// Manual balance corrections.
     case adjustments = 8
+    /// What the LPs owe the house (A-Book client P&L, house hedge P&L).
+    case lpSettlement = 9
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

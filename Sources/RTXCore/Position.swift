@@ -12,6 +12,13 @@ struct Position: Equatable {
     /// Margin held for it, account currency (fixed at open price, see `Margin`).
     var margin: Int64
     var openTimeNs: Int64
+    var protection: Protection = .none
+    /// Current trigger versions of its stop loss, take profit and trailing stop (0: none).
+    var stopLossVersion: UInt64 = 0
+    var takeProfitVersion: UInt64 = 0
+    var trailingVersion: UInt64 = 0
+    /// The engine order id of a close on its way to the LP (A-Book), 0 when none.
+    var closingOrder: UInt64 = 0
 }
 
 /// One account's holdings in one symbol: the sums the margin and floating P&L need, and its
@@ -83,6 +90,55 @@ struct ClientOrderWindow {
     var inOrder: [ClientOrderID] { Array(order[head...] + order[..<head]) }
 }
 
+/// A resting order.
+struct PendingOrder {
+    var request: PendingOrderRequest
+    var id: OrderID
+    var accountIndex: Int32
+    /// True once a stop-limit's stop has triggered (it now rests as a limit).
+    var stopTriggered = false
+    var triggerVersion: UInt64 = 0
+    var placedAtNs: Int64
+
+    /// The price it rests at now: a stop-limit's limit price once its stop triggered.
+    var restingPrice: Int64 { stopTriggered ? request.limitPriceTicks : request.priceTicks }
+    var kind: OrderKind {
+        switch request.type {
+        case .limit: .limit
+        case .stop: .stop
+        case .stopLimit: stopTriggered ? .triggeredStopLimit : .stopLimit
+        }
+    }
+    /// The type it behaves as now.
+    var behavesAsLimit: Bool { request.type == .limit || stopTriggered }
+}
+
+/// An order in flight at an LP (or timed out there and still remembered for late fills).
+struct LPOrderState {
+    var route: LPRoute
+    var accountIndex: Int32
+    /// The client's view of the order (client orders and closes).
+    var order: OrderEvent
+    var filled: Int64 = 0
+    /// Margin reserved for the unfilled part (client orders), account currency.
+    var reservedMargin: Int64 = 0
+    var protection: Protection = .none
+    var routing: RoutingChoice = .bBook
+    /// LP execution ids seen (at most `maxExecIDs`; beyond, the oldest are forgotten).
+    var execIDs: [String] = []
+    var timedOut = false
+    /// Why a client close was sent (stop loss, take profit, close command).
+    var closeCause: PositionEvent.Cause = .closeCommand
+    static let maxExecIDs = 256
+}
+
+/// The house's hedge position in one symbol at the LPs (net; long positive).
+struct HouseHedge: Equatable {
+    var volume: Int64 = 0
+    /// Σ volume × price of what is open (signed like volume).
+    var cost: Int128 = 0
+}
+
 /// An account's state.
 struct AccountState {
     var spec: AccountSpec
@@ -91,6 +147,8 @@ struct AccountState {
     var credit: Int64 = 0
     /// Σ over symbols of each exposure's margin, account currency.
     var margin: Int64 = 0
+    /// Margin reserved for A-Book orders waiting at an LP.
+    var reservedMargin: Int64 = 0
     /// Exposure slots of symbols with open positions.
     var exposures: [Int32] = []
     var openPositions = 0

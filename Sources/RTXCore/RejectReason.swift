@@ -41,5 +41,26 @@ public enum RejectReason: Equatable, Sendable {
     case wrongPositionMode
     /// Times must not go backwards.
     case timeWentBackwards
+    /// A resting order's price is on the wrong side of the market or closer than the minimum distance.
+    case invalidPrice
+    /// A stop loss on the wrong side of the price, or closer than the symbol's minimum distance.
+    case invalidStopLoss
+    case invalidTakeProfit
+    case invalidTrailingDistance
+    /// An FOK order larger than the size available at the quote; `available` in 1e-8 lots.
+    case insufficientLiquidity(available: Int64)
+    /// The fill price moved further than the client's maximum deviation from the price they saw.
+    case priceDeviation(priceTicks: Int64)
+    case unknownOrder
+    /// A GTD expiry that is not in the future.
+    case invalidExpiry
+    /// The LP rejected the order (its text is in the journaled report).
+    case lpRejected
+    /// The LP did not answer before the deadline; the margin was released.
+    case lpTimeout
+    /// The LP cancelled the order (or its unfilled rest).
+    case lpCanceled
+    /// A close is already on its way to the LP for this position.
+    case closeInProgress
 }
 extension RejectReason: Error {}

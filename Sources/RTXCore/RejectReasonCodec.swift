@@ -31,6 +31,18 @@ enum RejectReasonCodec {
         case .invalidCloseVolume: w.u8(26)
         case .wrongPositionMode: w.u8(27)
         case .timeWentBackwards: w.u8(28)
+        case .invalidPrice: w.u8(29)
+        case .invalidStopLoss: w.u8(30)
+        case .invalidTakeProfit: w.u8(31)
+        case .invalidTrailingDistance: w.u8(32)
+        case .insufficientLiquidity(let v): w.u8(33); w.i64(v)
+        case .priceDeviation(let v): w.u8(34); w.i64(v)
+        case .unknownOrder: w.u8(35)
+        case .invalidExpiry: w.u8(36)
+        case .lpRejected: w.u8(37)
+        case .lpTimeout: w.u8(38)
+        case .lpCanceled: w.u8(39)
+        case .closeInProgress: w.u8(40)
         }
     }
 
@@ -73,6 +85,18 @@ enum RejectReasonCodec {
         case 26: return .invalidCloseVolume
         case 27: return .wrongPositionMode
         case 28: return .timeWentBackwards
+        case 29: return .invalidPrice
+        case 30: return .invalidStopLoss
+        case 31: return .invalidTakeProfit
+        case 32: return .invalidTrailingDistance
+        case 33: return .insufficientLiquidity(available: try value())
+        case 34: return .priceDeviation(priceTicks: try value())
+        case 35: return .unknownOrder
+        case 36: return .invalidExpiry
+        case 37: return .lpRejected
+        case 38: return .lpTimeout
+        case 39: return .lpCanceled
+        case 40: return .closeInProgress
         default: throw DecodeError(offset: r.offset - 1, problem: "reject reason \(tag) is not a known value")
         }
     }

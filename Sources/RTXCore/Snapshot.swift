@@ -17,7 +17,7 @@ extension TradingCore {
         w.u32(UInt32(symbols.count))
         for (i, s) in symbols.enumerated() {
             CommandCodec.encode(s, into: &w)
-            w.i64(bids[i]); w.i64(asks[i]); w.i64(quoteTimes[i])
+            w.i64(bids[i]); w.i64(asks[i]); w.i64(quoteTimes[i]); w.i64(bidVolumes[i]); w.i64(askVolumes[i])
         }
         w.u32(UInt32(groups.count))
         for g in groups { CommandCodec.encode(g, into: &w) }
@@ -27,6 +27,7 @@ extension TradingCore {
             w.u8(a.status.rawValue)
             w.i64(a.balance)
             w.i64(a.credit)
+            w.i64(a.reservedMargin)
             w.u64(a.statistics.trades); w.u64(a.statistics.wins); w.i64(a.statistics.realizedPnl); w.i64(a.statistics.totalHoldingMs)
             let ids = a.clientOrders.inOrder
             w.u32(UInt32(ids.count))
@@ -37,7 +38,22 @@ extension TradingCore {
         for p in open {
             w.u64(p.id); w.i32(p.accountIndex); w.i32(p.symbol); w.u8(p.side.rawValue); w.u8(p.book.rawValue); w.u32(p.hedgeRatioPPM)
             w.i64(p.volume); w.i128(p.cost); w.i64(p.margin); w.i64(p.openTimeNs)
+            CommandCodec.encode(p.protection, into: &w); w.u64(p.closingOrder)
         }
+        let pending = pendingOrders.values.sorted { $0.id < $1.id }
+        w.u32(UInt32(pending.count))
+        for o in pending {
+            w.u64(o.id); w.i32(o.accountIndex); w.bool(o.stopTriggered); w.i64(o.placedAtNs)
+            CommandCodec.encode(o.request, into: &w)
+        }
+        let inFlight = lpOrders.values.sorted { $0.route.engineOrderID < $1.route.engineOrderID }
+        w.u32(UInt32(inFlight.count))
+        for o in inFlight { encode(o, into: &w) }
+        w.u32(UInt32(timedOutOrders.count))
+        for id in timedOutOrders { w.u64(id) }
+        let hedges = houseHedges.sorted { $0.key < $1.key }
+        w.u32(UInt32(hedges.count))
+        for (symbol, h) in hedges { w.i32(symbol); w.i64(h.volume); w.i128(h.cost) }
         let house = ledger.house.sorted { $0.key < $1.key }
         w.u32(UInt32(house.count))
         for (key, amount) in house { w.u8(key.account.rawValue); w.u32(key.currency.code); w.i64(amount) }
@@ -67,6 +83,8 @@ extension TradingCore {
             symbolByName[spec.name] = SymbolIndex(symbols.count)
             symbols.append(spec)
             bids.append(try r.i64("bid")); asks.append(try r.i64("ask")); quoteTimes.append(try r.i64("quote time"))
+            bidVolumes.append(try r.i64("bid volume")); askVolumes.append(try r.i64("ask volume"))
+            symbolTriggerGroups.append([])
         }
         let groupCount = Int(try r.u32("group count"))
         for _ in 0 ..< groupCount {
@@ -80,6 +98,7 @@ extension TradingCore {
             a.status = try r.enumeration(AccountStatus.self, "account status")
             a.balance = try r.i64("balance")
             a.credit = try r.i64("credit")
+            a.reservedMargin = try r.i64("reserved margin")
             a.statistics = TradingStatistics(trades: try r.u64("trades"), wins: try r.u64("wins"), realizedPnl: try r.i64("realized"),
                                              totalHoldingMs: try r.i64("holding"))
             let remembered = Int(try r.u32("client order count"))
@@ -99,10 +118,44 @@ extension TradingCore {
             guard account >= 0, Int(account) < accounts.count, symbol >= 0, Int(symbol) < symbols.count else {
                 throw DecodeError(offset: r.offset, problem: "position \(id) refers to an unknown account or symbol")
             }
-            let p = Position(id: id, accountIndex: account, symbol: symbol, side: try r.enumeration(Side.self, "side"),
+            var p = Position(id: id, accountIndex: account, symbol: symbol, side: try r.enumeration(Side.self, "side"),
                              book: try r.enumeration(Book.self, "book"), hedgeRatioPPM: try r.u32("hedge"), volume: try r.i64("volume"),
                              cost: try r.i128("cost"), margin: try r.i64("margin"), openTimeNs: try r.i64("open time"))
+            let protection = try CommandCodec.decodeProtection(&r)
+            p.closingOrder = try r.u64("closing order")
+            guard p.volume > 0 else { throw DecodeError(offset: r.offset, problem: "position \(id) has volume \(p.volume)") }
             restore(p)
+            if !protection.isNone { restoreProtection(p.id, protection) }
+        }
+        let pendingCount = Int(try r.u32("pending order count"))
+        for _ in 0 ..< pendingCount {
+            let id = try r.u64("order id")
+            let account = try r.i32("order account")
+            let triggered = try r.bool("stop triggered")
+            let placed = try r.i64("placed at")
+            let request = try CommandCodec.decodePending(&r)
+            guard account >= 0, Int(account) < accounts.count, validSymbol(request.symbol) else {
+                throw DecodeError(offset: r.offset, problem: "order \(id) refers to an unknown account or symbol")
+            }
+            var o = PendingOrder(request: request, id: id, accountIndex: account, stopTriggered: triggered, placedAtNs: placed)
+            register(&o)
+            pendingOrders[id] = o
+            if request.expiresAtNs > 0 { expiries.push(time: request.expiresAtNs, id: id) }
+        }
+        let inFlight = Int(try r.u32("LP order count"))
+        for _ in 0 ..< inFlight {
+            let o = try decodeLPOrder(&r)
+            lpOrders[o.route.engineOrderID] = o
+            if !o.timedOut { lpDeadlines.push(time: o.route.deadlineNs, id: o.route.engineOrderID) }
+        }
+        let timedOut = Int(try r.u32("timed-out count"))
+        guard timedOut <= Self.maxTimedOut else { throw DecodeError(offset: r.offset, problem: "\(timedOut) timed-out orders, over the limit") }
+        for _ in 0 ..< timedOut { timedOutOrders.append(try r.u64("timed-out order")) }
+        let hedgeCount = Int(try r.u32("house hedge count"))
+        for _ in 0 ..< hedgeCount {
+            let symbol = try r.i32("hedge symbol")
+            guard validSymbol(symbol) else { throw DecodeError(offset: r.offset, problem: "house hedge in unknown symbol \(symbol)") }
+            houseHedges[symbol] = HouseHedge(volume: try r.i64("hedge volume"), cost: try r.i128("hedge cost"))
         }
         let houseCount = Int(try r.u32("house balance count"))
         for _ in 0 ..< houseCount {
@@ -131,15 +184,68 @@ extension TradingCore {
         accounts[Int(p.accountIndex)].openPositions += 1
     }
 
+    /// Re-registers a restored position's stops exactly as they were (no re-validation).
+    private mutating func restoreProtection(_ id: PositionID, _ protection: Protection) {
+        guard let slot = positionSlot[id], var p = positions[Int(slot)] else { return }
+        let group = accounts[Int(p.accountIndex)].spec.group
+        p.protection = protection
+        if protection.stopLossTicks > 0 {
+            p.stopLossVersion = registerTrigger(.stopLoss(id), side: Self.stopLossSide(p.side), priceTicks: protection.stopLossTicks, symbol: p.symbol, group: group)
+        }
+        if protection.takeProfitTicks > 0 {
+            p.takeProfitVersion = registerTrigger(.takeProfit(id), side: Self.takeProfitSide(p.side), priceTicks: protection.takeProfitTicks, symbol: p.symbol, group: group)
+        }
+        if protection.trailingDistanceTicks > 0 {
+            p.trailingVersion = registerTrigger(.trailing(id), side: Self.trailingSide(p.side), priceTicks: Self.trailingActivation(p), symbol: p.symbol, group: group)
+        }
+        positions[Int(slot)] = p
+    }
+
+    private func encode(_ o: LPOrderState, into w: inout BinaryWriter) {
+        let route = o.route
+        w.u64(route.engineOrderID); w.u8(route.purpose.rawValue); w.u64(route.account); w.i32(route.symbol); w.u8(route.side.rawValue)
+        w.i64(route.volume); w.u64(route.positionID); w.u8(route.fillPolicy.rawValue); w.i64(route.deadlineNs)
+        w.i32(o.accountIndex); encode(o.order, into: &w); w.i64(o.filled); w.i64(o.reservedMargin)
+        CommandCodec.encode(o.protection, into: &w); CommandCodec.encode(o.routing, into: &w)
+        w.u32(UInt32(o.execIDs.count))
+        for id in o.execIDs { w.string(id) }
+        w.bool(o.timedOut); w.u8(o.closeCause.rawValue)
+    }
+
+    private func decodeLPOrder(_ r: inout BinaryReader) throws(DecodeError) -> LPOrderState {
+        let route = LPRoute(engineOrderID: try r.u64("engine order id"), purpose: try r.enumeration(LPRoute.Purpose.self, "purpose"),
+                            account: try r.u64("account"), symbol: try r.i32("symbol"), side: try r.enumeration(Side.self, "side"),
+                            volume: try r.i64("volume"), positionID: try r.u64("position"), fillPolicy: try r.enumeration(FillPolicy.self, "fill policy"),
+                            deadlineNs: try r.i64("deadline"))
+        let account = try r.i32("account index")
+        guard account >= -1, Int(account) < accounts.count, validSymbol(route.symbol) else {
+            throw DecodeError(offset: r.offset, problem: "LP order \(route.engineOrderID) refers to an unknown account or symbol")
+        }
+        var o = LPOrderState(route: route, accountIndex: account, order: try decodeOrderEvent(&r))
+        o.filled = try r.i64("filled")
+        o.reservedMargin = try r.i64("reserved")
+        o.protection = try CommandCodec.decodeProtection(&r)
+        o.routing = try CommandCodec.decodeRouting(&r)
+        let count = Int(try r.u32("exec id count"))
+        guard count <= LPOrderState.maxExecIDs else { throw DecodeError(offset: r.offset, problem: "\(count) exec ids, over the limit") }
+        for _ in 0 ..< count { o.execIDs.append(try r.string("exec id")) }
+        o.timedOut = try r.bool("timed out")
+        o.closeCause = try r.enumeration(PositionEvent.Cause.self, "close cause")
+        return o
+    }
+
     private func encode(_ e: OrderEvent, into w: inout BinaryWriter) {
         w.u64(e.orderID); w.u64(e.account); CommandCodec.encode(e.clientOrderID, into: &w); w.i32(e.symbol); w.u8(e.side.rawValue)
         w.i64(e.volume); w.u8(e.state.rawValue); RejectReasonCodec.encode(e.reason, into: &w); w.i64(e.fillPriceTicks); w.u64(e.positionID)
+        w.u8(e.kind.rawValue); w.i64(e.filledVolume); w.i64(e.priceTicks); w.u8(e.book.rawValue)
     }
 
     private func decodeOrderEvent(_ r: inout BinaryReader) throws(DecodeError) -> OrderEvent {
         OrderEvent(orderID: try r.u64("order id"), account: try r.u64("account"), clientOrderID: try CommandCodec.decodeClientOrderID(&r),
                    symbol: try r.i32("symbol"), side: try r.enumeration(Side.self, "side"), volume: try r.i64("volume"),
                    state: try r.enumeration(OrderState.self, "order state"), reason: try RejectReasonCodec.decode(&r),
-                   fillPriceTicks: try r.i64("fill price"), positionID: try r.u64("position id"))
+                   fillPriceTicks: try r.i64("fill price"), positionID: try r.u64("position id"),
+                   kind: try r.enumeration(OrderKind.self, "order kind"), filledVolume: try r.i64("filled volume"),
+                   priceTicks: try r.i64("order price"), book: try r.enumeration(Book.self, "book"))
     }
 }

@@ -111,19 +111,22 @@ public struct GroupSpec: Sendable, Equatable {
     public var maxOrderVolume: Int64
     /// Most open positions an account may hold (0: no limit).
     public var maxOpenPositions: Int
+    /// How long an A-Book order may wait for its LP's final report, ms.
+    public var aBookTimeoutMs: Int64
     public init(name: String, marginCallLevelPercent: Int64 = 100, stopOutLevelPercent: Int64 = 50,
-                maxOrderVolume: Int64 = 0, maxOpenPositions: Int = 0) {
+                maxOrderVolume: Int64 = 0, maxOpenPositions: Int = 0, aBookTimeoutMs: Int64 = 5_000) {
         self.name = name
         self.marginCallLevelPercent = marginCallLevelPercent
         self.stopOutLevelPercent = stopOutLevelPercent
         self.maxOrderVolume = maxOrderVolume
         self.maxOpenPositions = maxOpenPositions
+        self.aBookTimeoutMs = aBookTimeoutMs
     }
 
     func problem() -> RejectReason? {
         guard (1 ... 31).contains(name.utf8.count) else { return .invalidSpec(.name) }
         guard stopOutLevelPercent >= 0, marginCallLevelPercent >= stopOutLevelPercent else { return .invalidSpec(.levels) }
-        guard maxOrderVolume >= 0, maxOpenPositions >= 0 else { return .invalidSpec(.limits) }
+        guard maxOrderVolume >= 0, maxOpenPositions >= 0, (1 ... 600_000).contains(aBookTimeoutMs) else { return .invalidSpec(.limits) }
         return nil
     }
 }

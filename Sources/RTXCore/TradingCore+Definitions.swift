@@ -10,6 +10,9 @@ extension TradingCore {
         bids.append(0)
         asks.append(0)
         quoteTimes.append(0)
+        bidVolumes.append(0)
+        askVolumes.append(0)
+        symbolTriggerGroups.append([])
         events.append(.symbolDefined(index))
     }
 
@@ -45,12 +48,15 @@ extension TradingCore {
 
     /// Stores the raw quote. Crossed or non-positive quotes are refused (the LP manager should
     /// never let one through).
-    mutating func applyQuote(_ symbol: SymbolIndex, _ bid: Int64, _ ask: Int64, _ seq: UInt64) {
+    mutating func applyQuote(_ symbol: SymbolIndex, _ bid: Int64, _ ask: Int64, _ bidVolume: Int64, _ askVolume: Int64, _ seq: UInt64) {
         guard validSymbol(symbol) else { return reject(seq, .unknownSymbol) }
-        guard bid > 0, ask >= bid else { return reject(seq, .invalidQuote) }
+        guard bid > 0, ask >= bid, bidVolume >= 0, askVolume >= 0 else { return reject(seq, .invalidQuote) }
         bids[Int(symbol)] = bid
         asks[Int(symbol)] = ask
+        bidVolumes[Int(symbol)] = bidVolume
+        askVolumes[Int(symbol)] = askVolume
         quoteTimes[Int(symbol)] = lastTimeNs
+        processTriggers(symbol)
     }
 
     // MARK: money in and out

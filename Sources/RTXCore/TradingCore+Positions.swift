@@ -123,11 +123,12 @@ extension TradingCore {
     /// nothing) when the P&L cannot be posted.
     @discardableResult
     mutating func reducePosition(_ slot: Int32, volume: Int64, priceTicks: Int64, plan: ReductionPlan, cause: UInt64,
-                        reportedPnl: Int64? = nil) -> Bool {
+                                 closeCause: PositionEvent.Cause = .order) -> Bool {
         var p = positions[Int(slot)]!
         let accountID = accounts[Int(p.accountIndex)].spec.id
         let currency = accounts[Int(p.accountIndex)].spec.currency
-        let counterparty: HouseAccount = p.book == .b ? .bBookPnL : .houseHedge
+        // An A-Book client's P&L is the LP's; B-Book and C-Book clients trade with the house.
+        let counterparty: HouseAccount = p.book == .a ? .lpSettlement : .bBookPnL
         let pnl = plan.realizedPnl
         let posted = pnl >= 0
             ? post(.realizedPnl, from: .house(counterparty), to: .clientBalance(accountID), amount: pnl, currency: currency, cause: cause, reference: p.id, detail: 0)
@@ -145,10 +146,11 @@ extension TradingCore {
         stats.totalHoldingMs &+= (lastTimeNs - p.openTimeNs) / 1_000_000
         accounts[Int(p.accountIndex)].statistics = stats
         let closed = p.volume == 0
-        events.append(.position(PositionEvent(change: closed ? .closed : .reduced, positionID: p.id, account: accountID, symbol: p.symbol,
-                                              side: p.side, book: p.book, volume: p.volume, changedVolume: volume, priceTicks: priceTicks,
-                                              realizedPnl: reportedPnl ?? pnl, margin: p.margin)))
+        events.append(.position(PositionEvent(change: closed ? .closed : .reduced, cause: closeCause, positionID: p.id, account: accountID,
+                                              symbol: p.symbol, side: p.side, book: p.book, volume: p.volume, changedVolume: volume,
+                                              priceTicks: priceTicks, realizedPnl: pnl, margin: p.margin)))
         if closed {
+            retireProtectionTriggers(p, group: accounts[Int(p.accountIndex)].spec.group)
             positions[Int(slot)] = nil
             positionSlot[p.id] = nil
             freePositionSlots.append(slot)
@@ -175,10 +177,16 @@ extension TradingCore {
         guard amount > 0, amount <= p.volume, amount % spec.volumeStep == 0,
               amount == p.volume || p.volume - amount >= spec.volumeMin else { return reject(seq, .invalidCloseVolume) }
         if let reason = closingAllowed(p.symbol) { return reject(seq, reason) }
+        if p.book == .a {
+            guard p.closingOrder == 0 else { return reject(seq, .closeInProgress) }
+            routeClientClose(pslot, volume: amount, orderID: seq, cause: .closeCommand)
+            return
+        }
         let (bid, ask) = clientQuote(p.symbol, group: accounts[Int(slot)].spec.group)
         let price = p.side == .buy ? bid : ask
         guard let plan = planReduction(p, volume: amount, priceTicks: price),
-              reducePosition(pslot, volume: amount, priceTicks: price, plan: plan, cause: seq) else { return reject(seq, .overflow) }
+              reducePosition(pslot, volume: amount, priceTicks: price, plan: plan, cause: seq, closeCause: .closeCommand) else { return reject(seq, .overflow) }
+        hedgeCloseIfCBook(p, closedVolume: amount)
         accountUpdated(slot)
     }
 
@@ -207,7 +215,7 @@ extension TradingCore {
         guard accounts[Int(slot)].spec.mode == .hedging else { return reject(seq, .wrongPositionMode) }
         guard let s1 = positionSlot[first], let s2 = positionSlot[second], let p1 = positions[Int(s1)], let p2 = positions[Int(s2)],
               p1.accountIndex == slot, p2.accountIndex == slot else { return reject(seq, .unknownPosition) }
-        guard p1.symbol == p2.symbol, p1.side != p2.side else { return reject(seq, .closeByMismatch) }
+        guard p1.symbol == p2.symbol, p1.side != p2.side, p1.book != .a, p2.book != .a else { return reject(seq, .closeByMismatch) }
         if let reason = closingAllowed(p1.symbol) { return reject(seq, reason) }
         let volume = min(p1.volume, p2.volume)
         let spec = symbols[Int(p1.symbol)]
@@ -222,8 +230,10 @@ extension TradingCore {
         let margin2 = volume == p2.volume ? p2.margin : Int64(Int128(p2.margin) * Int128(volume) / Int128(p2.volume))
         let plan1 = ReductionPlan(closedCost: cost1, realizedPnl: pnl, releasedMargin: margin1)
         let plan2 = ReductionPlan(closedCost: cost2, realizedPnl: 0, releasedMargin: margin2)
-        guard reducePosition(s1, volume: volume, priceTicks: price1, plan: plan1, cause: seq) else { return reject(seq, .overflow) }
-        reducePosition(s2, volume: volume, priceTicks: price2, plan: plan2, cause: seq)
+        guard reducePosition(s1, volume: volume, priceTicks: price1, plan: plan1, cause: seq, closeCause: .closeBy) else { return reject(seq, .overflow) }
+        reducePosition(s2, volume: volume, priceTicks: price2, plan: plan2, cause: seq, closeCause: .closeBy)
+        hedgeCloseIfCBook(p1, closedVolume: volume)
+        hedgeCloseIfCBook(p2, closedVolume: volume)
         accountUpdated(slot)
     }
 }

@@ -150,11 +150,10 @@ import Testing
         let add = h.market(5101, h.eurusd, .buy, Fx.lots(10), routing: RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000))
         #expect(h.lastOrder(add)?.state == .filled)
         #expect(h.core.positions(of: 5101).first?.book == .b)
-        // From flat, the order's own decision applies (A-Book is not executable until Core II).
-        let hedge = h.market(5201, h.eurusd, .buy, Fx.lots(10), routing: RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000))
-        #expect(h.rejection(hedge) == .unknownAccount)
+        // From flat, the order's own decision applies: an A-Book order goes to an LP.
         h.openAccount(5201, mode: .netting, deposit: Fx.money(10_000))
-        #expect(h.rejection(h.market(5201, h.eurusd, .buy, Fx.lots(10), routing: RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000))) == .bookNotSupported(.a))
+        let aBook = h.market(5201, h.eurusd, .buy, Fx.lots(10), routing: RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000))
+        #expect(aBook.contains { if case .routeToLP(let r) = $0 { r.purpose == .clientOrder && r.account == 5201 } else { false } })
     }
 
     @Test func aRepeatedClientOrderIDReturnsTheOriginalResult() throws {
