@@ -126,7 +126,7 @@ struct LPOrderState {
     var routing: RoutingChoice = .bBook
     /// LP execution ids seen (at most `maxExecIDs`; beyond, the oldest are forgotten).
     var execIDs: [String] = []
-    var timedOut = false
+    var done = false
     /// Why a client close was sent (stop loss, take profit, close command).
     var closeCause: PositionEvent.Cause = .closeCommand
     static let maxExecIDs = 256

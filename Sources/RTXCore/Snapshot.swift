@@ -49,8 +49,8 @@ extension TradingCore {
         let inFlight = lpOrders.values.sorted { $0.route.engineOrderID < $1.route.engineOrderID }
         w.u32(UInt32(inFlight.count))
         for o in inFlight { encode(o, into: &w) }
-        w.u32(UInt32(timedOutOrders.count))
-        for id in timedOutOrders { w.u64(id) }
+        w.u32(UInt32(doneOrders.count))
+        for id in doneOrders { w.u64(id) }
         let hedges = houseHedges.sorted { $0.key < $1.key }
         w.u32(UInt32(hedges.count))
         for (symbol, h) in hedges { w.i32(symbol); w.i64(h.volume); w.i128(h.cost) }
@@ -146,11 +146,11 @@ extension TradingCore {
         for _ in 0 ..< inFlight {
             let o = try decodeLPOrder(&r)
             lpOrders[o.route.engineOrderID] = o
-            if !o.timedOut { lpDeadlines.push(time: o.route.deadlineNs, id: o.route.engineOrderID) }
+            if !o.done { lpDeadlines.push(time: o.route.deadlineNs, id: o.route.engineOrderID) }
         }
-        let timedOut = Int(try r.u32("timed-out count"))
-        guard timedOut <= Self.maxTimedOut else { throw DecodeError(offset: r.offset, problem: "\(timedOut) timed-out orders, over the limit") }
-        for _ in 0 ..< timedOut { timedOutOrders.append(try r.u64("timed-out order")) }
+        let timedOut = Int(try r.u32("done count"))
+        guard timedOut <= Self.maxDoneOrders else { throw DecodeError(offset: r.offset, problem: "\(timedOut) done orders, over the limit") }
+        for _ in 0 ..< timedOut { doneOrders.append(try r.u64("done order")) }
         let hedgeCount = Int(try r.u32("house hedge count"))
         for _ in 0 ..< hedgeCount {
             let symbol = try r.i32("hedge symbol")
@@ -209,7 +209,7 @@ extension TradingCore {
         CommandCodec.encode(o.protection, into: &w); CommandCodec.encode(o.routing, into: &w)
         w.u32(UInt32(o.execIDs.count))
         for id in o.execIDs { w.string(id) }
-        w.bool(o.timedOut); w.u8(o.closeCause.rawValue)
+        w.bool(o.done); w.u8(o.closeCause.rawValue)
     }
 
     private func decodeLPOrder(_ r: inout BinaryReader) throws(DecodeError) -> LPOrderState {
@@ -229,7 +229,7 @@ extension TradingCore {
         let count = Int(try r.u32("exec id count"))
         guard count <= LPOrderState.maxExecIDs else { throw DecodeError(offset: r.offset, problem: "\(count) exec ids, over the limit") }
         for _ in 0 ..< count { o.execIDs.append(try r.string("exec id")) }
-        o.timedOut = try r.bool("timed out")
+        o.done = try r.bool("done")
         o.closeCause = try r.enumeration(PositionEvent.Cause.self, "close cause")
         return o
     }

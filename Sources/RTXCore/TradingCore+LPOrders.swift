@@ -97,7 +97,8 @@ extension TradingCore {
                 lpOrders[x.engineOrderID] = o
                 return reject(seq, .invalidQuote)
             }
-            if o.timedOut {
+            if o.done {
+                // Filled after it was done (timed out, or more than finished): the house holds it.
                 applyHouseHedge(symbol: o.route.symbol, side: o.route.side, volume: x.lastVolume, priceTicks: x.lastPriceTicks, cause: seq)
                 events.append(.alert(.lateFillBookedToHouse(engineOrderID: x.engineOrderID, symbol: o.route.symbol, side: o.route.side,
                                                             volume: x.lastVolume, priceTicks: x.lastPriceTicks)))
@@ -112,7 +113,7 @@ extension TradingCore {
                 lpOrders[x.engineOrderID] = o
             }
         case .rejected, .canceled, .expired:
-            if o.timedOut {
+            if o.done {
                 lpOrders[x.engineOrderID] = o
                 return
             }
@@ -157,10 +158,24 @@ extension TradingCore {
         }
     }
 
-    /// Ends an order at its LP: releases what is still reserved and reports the outcome.
+    /// Ends an order at its LP: releases what is still reserved and reports the outcome. The
+    /// order is remembered as done (see `remember`) for duplicates and late fills.
     private mutating func finish(_ o: LPOrderState, reason: RejectReason?) {
-        lpOrders[o.route.engineOrderID] = nil
         settle(o, reason: reason)
+        remember(o)
+    }
+
+    /// Keeps a finished or timed-out order (up to `maxDoneOrders`, oldest forgotten first): a
+    /// duplicate report is then ignored, and a new fill is booked to the house with an alert.
+    private mutating func remember(_ order: LPOrderState) {
+        var o = order
+        o.done = true
+        o.reservedMargin = 0
+        lpOrders[o.route.engineOrderID] = o
+        doneOrders.append(o.route.engineOrderID)
+        if doneOrders.count > Self.maxDoneOrders {
+            lpOrders[doneOrders.removeFirst()] = nil
+        }
     }
 
     private mutating func settle(_ o: LPOrderState, reason: RejectReason?) {
@@ -194,21 +209,15 @@ extension TradingCore {
     }
 
     /// LP orders past their deadline time out: the LP is asked to cancel, what is still
-    /// reserved is released, and the order is remembered (up to `maxTimedOut`) so a late
+    /// reserved is released, and the order is remembered (up to `maxDoneOrders`) so a late
     /// fill can still be booked to the house.
     mutating func timeOutLPOrders() {
         while let next = lpDeadlines.peek, next.time <= lastTimeNs {
             _ = lpDeadlines.pop()
-            guard var o = lpOrders[next.id], !o.timedOut, o.route.deadlineNs == next.time else { continue }
+            guard let o = lpOrders[next.id], !o.done, o.route.deadlineNs == next.time else { continue }
             events.append(.cancelAtLP(engineOrderID: next.id))
             settle(o, reason: .lpTimeout)
-            o.timedOut = true
-            o.reservedMargin = 0
-            lpOrders[next.id] = o
-            timedOutOrders.append(next.id)
-            if timedOutOrders.count > Self.maxTimedOut {
-                lpOrders[timedOutOrders.removeFirst()] = nil
-            }
+            remember(o)
         }
     }
 

@@ -49,7 +49,7 @@ extension TradingCore {
 
     func freeMargin(_ slot: Int32) -> Int64? {
         guard let e = equity(slot) else { return nil }
-        return FixedMath.narrow(Int128(e) - Int128(accounts[Int(slot)].margin))
+        return FixedMath.narrow(Int128(e) - Int128(accounts[Int(slot)].margin) - Int128(accounts[Int(slot)].reservedMargin))
     }
 
     /// An account as a client or dealer sees it.
@@ -65,6 +65,8 @@ extension TradingCore {
         public var floatingPnl: Int64
         public var equity: Int64
         public var margin: Int64
+        /// Margin reserved for A-Book orders waiting at LPs.
+        public var reservedMargin: Int64
         public var freeMargin: Int64
         /// equity × 100 / margin, rounded to 1e-8 percent (0 without margin).
         public var marginLevelPercentE8: Int64
@@ -81,7 +83,7 @@ extension TradingCore {
             : FixedMath.narrow(FixedMath.divideRounded(Int128(equity) * 100 * Int128(Scale.money), Int128(a.margin))) ?? 0
         return AccountSummary(id: id, currency: a.spec.currency, group: a.spec.group, leverage: a.spec.leverage, mode: a.spec.mode,
                               status: a.status, balance: a.balance, credit: a.credit, floatingPnl: floatingPnl, equity: equity,
-                              margin: a.margin, freeMargin: free, marginLevelPercentE8: level, openPositions: a.openPositions,
+                              margin: a.margin, reservedMargin: a.reservedMargin, freeMargin: free, marginLevelPercentE8: level, openPositions: a.openPositions,
                               statistics: a.statistics)
     }
 
@@ -124,4 +126,7 @@ extension TradingCore {
                                volume: p.volume, averagePriceTicks: average, margin: p.margin, floatingPnl: floatingPnl,
                                openTimeNs: p.openTimeNs)
     }
+
+    /// A position's stop loss, take profit and trailing distance, or nil for an unknown position.
+    public func positionProtection(_ id: PositionID) -> Protection? { position(id)?.protection }
 }

@@ -43,9 +43,9 @@ public struct TradingCore {
     var lpOrders: [UInt64: LPOrderState] = [:]
     /// LP deadlines: (deadline, engine order id).
     var lpDeadlines = ExpiryHeap()
-    /// Timed-out orders remembered for late fills, oldest first (at most `maxTimedOut`).
-    var timedOutOrders: [UInt64] = []
-    static let maxTimedOut = 10_000
+    /// Timed-out orders remembered for late fills, oldest first (at most `maxDoneOrders`).
+    var doneOrders: [UInt64] = []
+    static let maxDoneOrders = 10_000
     var houseHedges: [SymbolIndex: HouseHedge] = [:]
     /// Orders the core generates while applying one command (hedges, closes sent to LPs) get
     /// ids in their own space: the top bit set, the command's sequence, and a counter.

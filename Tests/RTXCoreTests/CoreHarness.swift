@@ -59,9 +59,9 @@ final class CoreHarness {
 
     @discardableResult
     func market(_ account: AccountID, _ symbol: SymbolIndex, _ side: Side, _ volume: Int64, client: String? = nil,
-                routing: RoutingChoice = .bBook) -> [CoreEvent] {
+                routing: RoutingChoice = .bBook, protection: Protection = .none) -> [CoreEvent] {
         apply(.placeMarketOrder(MarketOrderRequest(account: account, clientOrderID: client.flatMap(ClientOrderID.init) ?? .none,
-                                                   symbol: symbol, side: side, volume: volume, routing: routing)))
+                                                   symbol: symbol, side: side, volume: volume, routing: routing, protection: protection)))
     }
 
     func summary(_ id: AccountID) -> TradingCore.AccountSummary { core.accountSummary(id)! }
@@ -85,5 +85,32 @@ final class CoreHarness {
 
     func positionEvents(_ events: [CoreEvent]) -> [PositionEvent] {
         events.compactMap { if case .position(let p) = $0 { p } else { nil } }
+    }
+}
+
+extension CoreHarness {
+    @discardableResult
+    func pending(_ account: AccountID, _ symbol: SymbolIndex, _ side: Side, _ type: PendingType, _ volume: Int64, price: Int64,
+                 limit: Int64 = 0, expires: Int64 = 0, protection: Protection = .none, routing: RoutingChoice = .bBook) -> [CoreEvent] {
+        apply(.placePendingOrder(PendingOrderRequest(account: account, symbol: symbol, side: side, type: type, volume: volume,
+                                                     priceTicks: price, limitPriceTicks: limit, expiresAtNs: expires,
+                                                     protection: protection, routing: routing)))
+    }
+
+    func orders(_ events: [CoreEvent]) -> [OrderEvent] {
+        events.compactMap { if case .order(let o) = $0 { o } else { nil } }
+    }
+
+    func routes(_ events: [CoreEvent]) -> [LPRoute] {
+        events.compactMap { if case .routeToLP(let r) = $0 { r } else { nil } }
+    }
+
+    func alerts(_ events: [CoreEvent]) -> [CoreAlert] {
+        events.compactMap { if case .alert(let a) = $0 { a } else { nil } }
+    }
+
+    @discardableResult
+    func report(_ order: UInt64, _ exec: String, _ kind: LPExecution.Kind, price: Int64 = 0, volume: Int64 = 0) -> [CoreEvent] {
+        apply(.executionReport(LPExecution(engineOrderID: order, execID: exec, kind: kind, lastPriceTicks: price, lastVolume: volume)))
     }
 }
