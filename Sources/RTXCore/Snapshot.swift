@@ -125,7 +125,10 @@ extension TradingCore {
             p.closingOrder = try r.u64("closing order")
             guard p.volume > 0 else { throw DecodeError(offset: r.offset, problem: "position \(id) has volume \(p.volume)") }
             restore(p)
-            if !protection.isNone { restoreProtection(p.id, protection) }
+            if !protection.isNone, let slot = positionSlot[p.id] {
+                positions[Int(slot)]!.protection = protection
+                registerProtectionTriggers(slot)
+            }
         }
         let pendingCount = Int(try r.u32("pending order count"))
         for _ in 0 ..< pendingCount {
@@ -182,23 +185,6 @@ extension TradingCore {
         exposures[Int(e)] = x
         accounts[Int(p.accountIndex)].margin += x.margin - before
         accounts[Int(p.accountIndex)].openPositions += 1
-    }
-
-    /// Re-registers a restored position's stops exactly as they were (no re-validation).
-    private mutating func restoreProtection(_ id: PositionID, _ protection: Protection) {
-        guard let slot = positionSlot[id], var p = positions[Int(slot)] else { return }
-        let group = accounts[Int(p.accountIndex)].spec.group
-        p.protection = protection
-        if protection.stopLossTicks > 0 {
-            p.stopLossVersion = registerTrigger(.stopLoss(id), side: Self.stopLossSide(p.side), priceTicks: protection.stopLossTicks, symbol: p.symbol, group: group)
-        }
-        if protection.takeProfitTicks > 0 {
-            p.takeProfitVersion = registerTrigger(.takeProfit(id), side: Self.takeProfitSide(p.side), priceTicks: protection.takeProfitTicks, symbol: p.symbol, group: group)
-        }
-        if protection.trailingDistanceTicks > 0 {
-            p.trailingVersion = registerTrigger(.trailing(id), side: Self.trailingSide(p.side), priceTicks: Self.trailingActivation(p), symbol: p.symbol, group: group)
-        }
-        positions[Int(slot)] = p
     }
 
     private func encode(_ o: LPOrderState, into w: inout BinaryWriter) {

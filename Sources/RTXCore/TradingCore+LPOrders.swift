@@ -31,6 +31,7 @@ extension TradingCore {
         var p = positions[Int(pslot)]!
         p.closingOrder = orderID
         positions[Int(pslot)] = p
+        registerProtectionTriggers(pslot)   // none while the close is at the LP
         let account = accounts[Int(p.accountIndex)]
         let order = OrderEvent(orderID: orderID, account: account.spec.id, clientOrderID: .none, symbol: p.symbol, side: p.side.opposite,
                                volume: volume, state: .filling, reason: nil, fillPriceTicks: 0, positionID: p.id, book: .a)
@@ -187,6 +188,7 @@ extension TradingCore {
             }
             if o.route.purpose == .clientClose, let pslot = positionSlot[o.route.positionID], positions[Int(pslot)]!.closingOrder == o.route.engineOrderID {
                 positions[Int(pslot)]!.closingOrder = 0
+                registerProtectionTriggers(pslot)   // what is left is protected again
             }
             order.filledVolume = o.filled
             if reason == nil || o.filled >= o.route.volume {

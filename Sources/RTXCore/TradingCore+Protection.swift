@@ -34,7 +34,6 @@ extension TradingCore {
         var p = positions[Int(slot)]!
         let account = accounts[Int(p.accountIndex)]
         let group = account.spec.group
-        retireProtectionTriggers(p, group: group)
         var wanted = protection
         if wanted.trailingDistanceTicks > 0 {
             let (bid, ask) = clientQuote(p.symbol, group: group)
@@ -44,18 +43,39 @@ extension TradingCore {
             }
         }
         p.protection = wanted
-        p.stopLossVersion = wanted.stopLossTicks > 0
-            ? registerTrigger(.stopLoss(p.id), side: Self.stopLossSide(p.side), priceTicks: wanted.stopLossTicks, symbol: p.symbol, group: group) : 0
-        p.takeProfitVersion = wanted.takeProfitTicks > 0
-            ? registerTrigger(.takeProfit(p.id), side: Self.takeProfitSide(p.side), priceTicks: wanted.takeProfitTicks, symbol: p.symbol, group: group) : 0
         positions[Int(slot)] = p
-        p.trailingVersion = wanted.trailingDistanceTicks > 0
-            ? registerTrigger(.trailing(p.id), side: Self.trailingSide(p.side), priceTicks: Self.trailingActivation(p), symbol: p.symbol, group: group) : 0
-        positions[Int(slot)] = p
+        registerProtectionTriggers(slot)
         events.append(.protectionChanged(account: account.spec.id, position: p.id, protection: wanted))
     }
 
+    /// (Re)registers the triggers a position's protection implies. A position whose close is on
+    /// its way to an LP has none (they come back if that close does not complete), so the
+    /// live triggers always follow from the position's state — and a restored core has
+    /// exactly the triggers the original had.
+    mutating func registerProtectionTriggers(_ slot: Int32) {
+        var p = positions[Int(slot)]!
+        let group = accounts[Int(p.accountIndex)].spec.group
+        retireProtectionTriggers(p, group: group)
+        p.stopLossVersion = 0
+        p.takeProfitVersion = 0
+        p.trailingVersion = 0
+        if p.closingOrder == 0 {
+            let wanted = p.protection
+            if wanted.stopLossTicks > 0 {
+                p.stopLossVersion = registerTrigger(.stopLoss(p.id), side: Self.stopLossSide(p.side), priceTicks: wanted.stopLossTicks, symbol: p.symbol, group: group)
+            }
+            if wanted.takeProfitTicks > 0 {
+                p.takeProfitVersion = registerTrigger(.takeProfit(p.id), side: Self.takeProfitSide(p.side), priceTicks: wanted.takeProfitTicks, symbol: p.symbol, group: group)
+            }
+            if wanted.trailingDistanceTicks > 0 {
+                p.trailingVersion = registerTrigger(.trailing(p.id), side: Self.trailingSide(p.side), priceTicks: Self.trailingActivation(p), symbol: p.symbol, group: group)
+            }
+        }
+        positions[Int(slot)] = p
+    }
+
     /// Marks a position's live triggers dead (they are dropped when they surface).
+    /// Only the counts of dead entries change here; the caller resets the versions.
     mutating func retireProtectionTriggers(_ p: Position, group: GroupIndex) {
         if p.stopLossVersion != 0 { retireTrigger(side: Self.stopLossSide(p.side), symbol: p.symbol, group: group) }
         if p.takeProfitVersion != 0 { retireTrigger(side: Self.takeProfitSide(p.side), symbol: p.symbol, group: group) }

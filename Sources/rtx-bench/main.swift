@@ -9,6 +9,7 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "plugin-call": PluginCallBench.run,
     "quote-ingest": QuoteIngestBench.run,
     "core-orders": CoreOrdersBench.run,
+    "core-quotes": CoreQuotesBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -22,6 +22,59 @@ struct CommandGenerator {
     var mids: [Int64] = [108_500, 6_500_000, 151_200]
     let accounts: [AccountID] = [11, 12, 13, 14, 15]
     var clientIDs: [String] = []
+    /// Orders the core routed to LPs, for the simulated LP to answer (with the exec ids used).
+    var routes: [(route: LPRoute, filled: Int64, execs: [String])] = []
+
+    /// Learns the orders routed to LPs.
+    mutating func observe(_ events: [CoreEvent]) {
+        for e in events { if case .routeToLP(let r) = e { routes.append((r, 0, [])) } }
+        if routes.count > 200 { routes.removeFirst(routes.count - 200) }
+    }
+
+    mutating func routing() -> RoutingChoice {
+        switch rng.below(10) {
+        case 0: RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000)
+        case 1: RoutingChoice(book: .c, hedgeRatioPPM: UInt32(rng.below(1_000_001)))
+        default: .bBook
+        }
+    }
+
+    mutating func protection(_ h: CoreHarness, _ symbol: SymbolIndex, _ side: Side) -> Protection {
+        guard rng.chance(30), let q = h.core.rawQuote(symbol) else { return .none }
+        let d = [Int64(20), 2_000, 30][Int(symbol)]
+        let reference = side == .buy ? q.bidTicks : q.askTicks
+        let sl = rng.chance(60) ? reference - side.sign * d * Int64(1 + rng.below(5)) : 0
+        let tp = rng.chance(60) ? reference + side.sign * d * Int64(1 + rng.below(5)) : 0
+        let trailing = rng.chance(20) ? d * Int64(1 + rng.below(3)) : 0
+        return Protection(stopLossTicks: max(0, sl), takeProfitTicks: max(0, tp), trailingDistanceTicks: trailing)
+    }
+
+    /// A simulated LP's answer to one routed order.
+    mutating func lpReport(_ h: CoreHarness) -> Command? {
+        guard !routes.isEmpty else { return nil }
+        let i = rng.below(routes.count)
+        let (route, filled, execs) = routes[i]
+        if !execs.isEmpty, rng.chance(15) {      // a duplicate
+            return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: execs[rng.below(execs.count)], kind: .fill,
+                                                lastPriceTicks: mids[Int(route.symbol)], lastVolume: route.volume))
+        }
+        let exec = "e\(rng.next() % 1_000_000_000)"
+        let price = mids[Int(route.symbol)] + Int64(rng.below(7)) - 3
+        let left = route.volume - filled
+        let step: Int64 = route.symbol == 1 ? 100_000 : 1_000_000
+        switch rng.below(10) {
+        case 0: routes.remove(at: i); return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .rejected, text: "no"))
+        case 1: routes.remove(at: i); return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .canceled))
+        case 2, 3 where left > step:
+            let part = step * Int64(1 + rng.below(max(1, Int(left / step) - 1)))
+            routes[i] = (route, filled + part, execs + [exec])
+            return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .partialFill, lastPriceTicks: price, lastVolume: part))
+        default:
+            routes[i] = (route, route.volume, execs + [exec])
+            if rng.chance(50) { routes.remove(at: i) }
+            return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .fill, lastPriceTicks: price, lastVolume: max(left, step)))
+        }
+    }
 
     init(seed: UInt64) { rng = SplitMix64(state: seed) }
 
@@ -45,11 +98,43 @@ struct CommandGenerator {
     mutating func next(_ h: CoreHarness) -> Command {
         let account = accounts[rng.below(accounts.count)]
         let symbol = SymbolIndex(rng.below(3))
+        // One command in eight is Core II's: resting orders, protection, time, LP reports.
+        if rng.chance(12) {
+            let side: Side = rng.chance(50) ? .buy : .sell
+            switch rng.below(7) {
+            case 0, 1:
+                guard let q = h.core.rawQuote(symbol) else { return .timeTick }
+                let type = [PendingType.limit, .stop, .stopLimit][rng.below(3)]
+                let d = [Int64(20), 2_000, 30][Int(symbol)] * Int64(1 + rng.below(10))
+                let entry: Int64 = switch (side, type) {
+                case (.buy, .limit): q.askTicks - d
+                case (.buy, _): q.askTicks + d
+                case (.sell, .limit): q.bidTicks + d
+                case (.sell, _): q.bidTicks - d
+                }
+                let limit = type == .stopLimit ? entry - side.sign * d / 2 : 0
+                return .placePendingOrder(PendingOrderRequest(account: account, symbol: symbol, side: side, type: type, volume: volume(symbol),
+                                                              priceTicks: max(1, entry), limitPriceTicks: max(0, limit),
+                                                              expiresAtNs: rng.chance(30) ? h.timeNs + Int64(rng.below(3_000)) * 1_000_000 : 0,
+                                                              protection: protection(h, symbol, side), routing: routing()))
+            case 2:
+                let positions = h.core.positions(of: account)
+                guard let p = positions.isEmpty ? nil : positions[rng.below(positions.count)] else { return .timeTick }
+                return .modifyPosition(account: account, position: p.id, protection: rng.chance(20) ? .none : protection(h, p.symbol, p.side))
+            case 3:
+                return .cancelPendingOrder(account: account, order: UInt64(rng.below(Int(h.sequence) + 1)))
+            case 4:
+                return .timeTick
+            default:
+                return lpReport(h) ?? .timeTick
+            }
+        }
         switch rng.below(100) {
         case 0 ..< 35:
             let step: Int64 = symbol == 1 ? 500 : 3
             mids[Int(symbol)] = max(1_000, mids[Int(symbol)] + step * Int64(rng.below(41) - 20))
-            return .quote(symbol: symbol, bidTicks: mids[Int(symbol)], askTicks: mids[Int(symbol)] + spread(symbol))
+            let size = rng.chance(20) ? Int64(rng.below(5)) * (symbol == 1 ? 1_000_000 : 10_000_000) : 0
+            return .quote(symbol: symbol, bidTicks: mids[Int(symbol)], askTicks: mids[Int(symbol)] + spread(symbol), bidVolume: size, askVolume: size)
         case 35 ..< 65:
             var client = ClientOrderID.none
             if rng.chance(40) {
@@ -61,8 +146,11 @@ struct CommandGenerator {
                     client = ClientOrderID(text)!
                 }
             }
-            return .placeMarketOrder(MarketOrderRequest(account: account, clientOrderID: client, symbol: symbol, side: rng.chance(50) ? .buy : .sell,
-                                                        volume: volume(symbol), routing: rng.chance(5) ? RoutingChoice(book: .a, hedgeRatioPPM: 1_000_000) : .bBook))
+            let side: Side = rng.chance(50) ? .buy : .sell
+            return .placeMarketOrder(MarketOrderRequest(account: account, clientOrderID: client, symbol: symbol, side: side,
+                                                        volume: volume(symbol), routing: routing(),
+                                                        fillPolicy: rng.chance(20) ? .immediateOrCancel : .fillOrKill,
+                                                        protection: protection(h, symbol, side)))
         case 65 ..< 80:
             let positions = h.core.positions(of: account)
             guard let p = positions.isEmpty ? nil : positions[rng.below(positions.count)] else {
@@ -100,10 +188,11 @@ struct CommandGenerator {
             if case .clientBalance(let id) = entry.from { balances[id, default: 0] -= entry.amount }
             if case .clientBalance(let id) = entry.to { balances[id, default: 0] += entry.amount }
         }
-        var addedExposure = false
+        var addedExposure: Set<AccountID> = []
         var pendingSeen: OrderID?
+        let fromLP: Bool = if case .executionReport = command { true } else { false }
         for e in events {
-            if case .position(let p) = e, p.change == .opened || p.change == .increased { addedExposure = true }
+            if case .position(let p) = e, p.change == .opened || p.change == .increased, p.book != .a, !fromLP { addedExposure.insert(p.account) }
             if case .order(let o) = e, o.state == .pending { pendingSeen = o.orderID }
         }
         // A repeated client order id never makes a second order.
@@ -133,15 +222,18 @@ struct CommandGenerator {
             if margin != s.margin { problems.append("account \(id): margin \(s.margin) vs positions \(margin)") }
             if s.openPositions != positions.count { problems.append("account \(id): position count") }
         }
-        // No accepted order leaves free margin negative at its fill.
-        if addedExposure, case .placeMarketOrder(let r) = command, let s = h.core.accountSummary(r.account), s.freeMargin < 0 {
-            problems.append("fill left free margin negative: \(s.freeMargin)")
+        // No accepted order leaves free margin negative at its fill (LP fills are booked whatever
+        // they do: the LP has filled).
+        for id in addedExposure.sorted() {
+            if let s = h.core.accountSummary(id), s.freeMargin < 0 { problems.append("fill left \(id)'s free margin negative: \(s.freeMargin)") }
+            if let s = h.core.accountSummary(id), s.reservedMargin < 0 { problems.append("negative reserved margin") }
         }
+        for c in h.core.currencies where h.core.ledgerTotal(currency: c) != 0 { problems.append("ledger in \(c) does not balance") }
         return problems
     }
 
     @Test func invariantsHoldOverGeneratedSequences() throws {
-        var totalCommands = 0, fills = 0, rejections = 0
+        var totalCommands = 0, fills = 0, rejections = 0, triggered = 0, lpFills = 0
         for seed in 0 ..< UInt64(Self.sequenceCount) {
             let h = CoreHarness()
             var generator = CommandGenerator(seed: seed &* 7919 &+ 1)
@@ -154,9 +246,12 @@ struct CommandGenerator {
             for i in 0 ..< Self.commandsPerSequence {
                 let command = generator.next(h)
                 let events = h.apply(command, advanceMs: Int64(1 + generator.rng.below(500)))
+                generator.observe(events)
                 totalCommands += 1
                 if events.contains(where: { if case .order(let o) = $0 { o.state == .filled } else { false } }) { fills += 1 }
                 if h.rejection(events) != nil { rejections += 1 }
+                if case .quote = command, events.contains(where: { if case .position = $0 { true } else { false } }) { triggered += 1 }
+                if case .executionReport = command, events.contains(where: { if case .position = $0 { true } else { false } }) { lpFills += 1 }
                 let problems = Self.check(h, events, balances: &balances, firstOrder: &firstOrder, command: command)
                 if !problems.isEmpty {
                     Issue.record("seed \(seed), command \(i) \(command): \(problems)")
@@ -178,5 +273,6 @@ struct CommandGenerator {
         // The generator must really exercise fills and refusals.
         #expect(fills > totalCommands / 20, "fills \(fills) of \(totalCommands)")
         #expect(rejections > totalCommands / 50, "rejections \(rejections) of \(totalCommands)")
+        #expect(triggered > 0 && lpFills > 0, "triggers fired \(triggered) times, LP fills booked \(lpFills) times")
     }
 }
