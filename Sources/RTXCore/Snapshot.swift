@@ -143,13 +143,13 @@ extension TradingCore {
             var o = PendingOrder(request: request, id: id, accountIndex: account, stopTriggered: triggered, placedAtNs: placed)
             register(&o)
             pendingOrders[id] = o
-            if request.expiresAtNs > 0 { expiries.push(time: request.expiresAtNs, id: id) }
+            if request.expiresAtNs > 0 { expiries.push(TimedID(time: request.expiresAtNs, id: id)) }
         }
         let inFlight = Int(try r.u32("LP order count"))
         for _ in 0 ..< inFlight {
             let o = try decodeLPOrder(&r)
             lpOrders[o.route.engineOrderID] = o
-            if !o.done { lpDeadlines.push(time: o.route.deadlineNs, id: o.route.engineOrderID) }
+            if !o.done { lpDeadlines.push(TimedID(time: o.route.deadlineNs, id: o.route.engineOrderID)) }
         }
         let timedOut = Int(try r.u32("done count"))
         guard timedOut <= Self.maxDoneOrders else { throw DecodeError(offset: r.offset, problem: "\(timedOut) done orders, over the limit") }

@@ -74,7 +74,7 @@ extension TradingCore {
 
     private mutating func send(_ state: LPOrderState) {
         lpOrders[state.route.engineOrderID] = state
-        lpDeadlines.push(time: state.route.deadlineNs, id: state.route.engineOrderID)
+        lpDeadlines.push(TimedID(time: state.route.deadlineNs, id: state.route.engineOrderID))
         events.append(.routeToLP(state.route))
     }
 

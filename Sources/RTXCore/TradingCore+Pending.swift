@@ -24,7 +24,7 @@ extension TradingCore {
             var pending = PendingOrder(request: r, id: seq, accountIndex: slot, placedAtNs: lastTimeNs)
             register(&pending)
             pendingOrders[seq] = pending
-            if r.expiresAtNs > 0 { expiries.push(time: r.expiresAtNs, id: seq) }
+            if r.expiresAtNs > 0 { expiries.push(TimedID(time: r.expiresAtNs, id: seq)) }
             order.state = .accepted
         }
         events.append(.order(order))
@@ -115,7 +115,7 @@ extension TradingCore {
         o.request = changed
         register(&o)
         pendingOrders[orderID] = o
-        if expiry > 0 { expiries.push(time: expiry, id: orderID) }
+        if expiry > 0 { expiries.push(TimedID(time: expiry, id: orderID)) }
         events.append(.pendingOrderModified(orderEvent(o, state: .accepted)))
     }
 

@@ -39,10 +39,10 @@ public struct TradingCore {
     var symbolTriggerGroups: [[GroupIndex]] = []
     var nextTriggerVersion: UInt64 = 1
     /// GTD expiries: (expiry, order id), earliest first; entries of gone orders are skipped.
-    var expiries = ExpiryHeap()
+    var expiries = MinHeap<TimedID>()
     var lpOrders: [UInt64: LPOrderState] = [:]
     /// LP deadlines: (deadline, engine order id).
-    var lpDeadlines = ExpiryHeap()
+    var lpDeadlines = MinHeap<TimedID>()
     /// Timed-out orders remembered for late fills, oldest first (at most `maxDoneOrders`).
     var doneOrders: [UInt64] = []
     static let maxDoneOrders = 10_000

@@ -19,7 +19,7 @@ enum TriggerSide: Int, CaseIterable {
     case bidAtOrBelow = 3
 }
 
-struct TriggerEntry {
+struct TriggerEntry: Comparable {
     /// The heap key: the price for "at or above" books, minus the price for "at or below".
     var key: Int64
     /// Breaks ties at one price (see `TradingCore.tieBreak`), so firing order is deterministic.
@@ -27,67 +27,29 @@ struct TriggerEntry {
     var target: TriggerTarget
     /// Valid while its owner's current trigger version for this target equals it.
     var version: UInt64
+
+    static func < (a: Self, b: Self) -> Bool { a.key < b.key || (a.key == b.key && a.sequence < b.sequence) }
+    static func == (a: Self, b: Self) -> Bool { a.key == b.key && a.sequence == b.sequence && a.target == b.target && a.version == b.version }
 }
 
-/// A binary min-heap of triggers by (key, sequence). Entries whose owner moved or went away
-/// stay until they surface (lazy deletion); `stale` counts them so the heap is compacted when
-/// more than half of it is dead. Thread: the core's.
+/// Triggers by (key, sequence). Entries whose owner moved or went away stay until they
+/// surface (lazy deletion); `stale` counts them so the heap is compacted when more than half
+/// of it is dead.
 struct TriggerHeap {
-    private(set) var entries: [TriggerEntry] = []
+    private(set) var heap = MinHeap<TriggerEntry>()
     var stale = 0
 
-    var isEmpty: Bool { entries.isEmpty }
-    var peek: TriggerEntry? { entries.first }
-
-    @inline(__always)
-    private static func less(_ a: TriggerEntry, _ b: TriggerEntry) -> Bool {
-        a.key < b.key || (a.key == b.key && a.sequence < b.sequence)
-    }
-
-    mutating func push(_ e: TriggerEntry) {
-        entries.append(e)
-        var i = entries.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.less(entries[i], entries[parent]) else { break }
-            entries.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> TriggerEntry? {
-        guard !entries.isEmpty else { return nil }
-        let top = entries[0]
-        let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
-            siftDown(0)
-        }
-        return top
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var i = start
-        let n = entries.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < n, Self.less(entries[l], entries[m]) { m = l }
-            if r < n, Self.less(entries[r], entries[m]) { m = r }
-            if m == i { return }
-            entries.swapAt(i, m)
-            i = m
-        }
-    }
+    var entries: [TriggerEntry] { heap.entries }
+    var peek: TriggerEntry? { heap.peek }
+    mutating func push(_ e: TriggerEntry) { heap.push(e) }
+    mutating func pop() -> TriggerEntry? { heap.pop() }
 
     /// True when dead entries are more than half the heap (and more than a few).
-    var needsCompaction: Bool { stale > 64 && stale * 2 > entries.count }
+    var needsCompaction: Bool { stale > 64 && stale * 2 > heap.count }
 
     /// Drops dead entries.
     mutating func compact(isLive: (TriggerEntry) -> Bool) {
-        let live = entries.filter(isLive)
-        entries.removeAll(keepingCapacity: true)
-        for e in live { push(e) }
+        heap.filter(isLive)
         stale = 0
     }
 }

@@ -1,16 +1,6 @@
 import CRTXABI
 
-/// A fee model instance as the service calls it: the instance and its fault guard.
-public final class ManagedFeeModel: @unchecked Sendable {
-    public let instance: FeeModelInstance
-    public let callGuard: PluginCallGuard
-    init(instance: FeeModelInstance, entry: PluginEntry, logSink: any PluginLogSink) {
-        self.instance = instance
-        callGuard = PluginCallGuard(instanceID: entry.id, library: instance.library,
-                                    budgetNs: Int64(entry.callBudgetUs ?? 0) * 1000, maxOverruns: entry.maxOverruns,
-                                    logSink: logSink)
-    }
-}
+public typealias ManagedFeeModel = ManagedPlugin<FeeModelInstance>
 
 /// The answer to a schedule request.
 public enum FeeOutcome: Sendable, Equatable {

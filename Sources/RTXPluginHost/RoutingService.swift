@@ -1,16 +1,26 @@
 import CRTXABI
 
-/// A routing policy instance as the service calls it: the instance and its fault guard.
-public final class ManagedRoutingPolicy: @unchecked Sendable {
-    public let instance: RoutingPolicyInstance
+/// A pure plugin instance (routing policy or fee model).
+public protocol PurePluginInstance: AnyObject, Sendable {
+    var library: LoadedLibrary { get }
+}
+extension RoutingPolicyInstance: PurePluginInstance {}
+extension FeeModelInstance: PurePluginInstance {}
+
+/// A pure plugin instance as a service calls it: the instance and its fault guard (budget,
+/// overruns, quarantine, counters from the manifest entry).
+public final class ManagedPlugin<Instance: PurePluginInstance>: @unchecked Sendable {
+    public let instance: Instance
     public let callGuard: PluginCallGuard
-    init(instance: RoutingPolicyInstance, entry: PluginEntry, logSink: any PluginLogSink) {
+    init(instance: Instance, entry: PluginEntry, logSink: any PluginLogSink) {
         self.instance = instance
         callGuard = PluginCallGuard(instanceID: entry.id, library: instance.library,
                                     budgetNs: Int64(entry.callBudgetUs ?? 0) * 1000, maxOverruns: entry.maxOverruns,
                                     logSink: logSink)
     }
 }
+
+public typealias ManagedRoutingPolicy = ManagedPlugin<RoutingPolicyInstance>
 
 /// Who gave a routing answer, for the order's decision record.
 public struct RoutingSource: Sendable, Equatable {
