@@ -169,6 +169,11 @@ public enum Command: Equatable, Sendable {
     case timeTick
     /// An LP's execution report for an order the core routed.
     case executionReport(LPExecution)
+    /// A new fee schedule: it prices every fill, close and rollover from here on.
+    case setFeeSchedule(FeeScheduleSpec)
+    /// The daily rollover: swap is charged or paid on every open position (three times on the
+    /// schedule's triple-swap weekday of the command's time).
+    case rollover
 }
 
 /// A command with its place in the journal.

@@ -7,7 +7,7 @@ public enum CommandCodec {
     enum Tag: UInt8 {
         case defineSymbol = 1, setSymbolTradingState, defineGroup, openAccount, setAccountStatus, quote, deposit, withdraw,
              adjustBalance, grantCredit, placeMarketOrder, closePosition, closeBy, placePendingOrder, modifyPendingOrder,
-             cancelPendingOrder, modifyPosition, timeTick, executionReport
+             cancelPendingOrder, modifyPosition, timeTick, executionReport, setFeeSchedule, rollover
     }
 
     public static func encode(_ e: Envelope, into w: inout BinaryWriter) {
@@ -42,6 +42,8 @@ public enum CommandCodec {
         case .executionReport(let x):
             w.u8(Tag.executionReport.rawValue); w.u64(x.engineOrderID); w.string(x.execID); w.u8(x.kind.rawValue)
             w.i64(x.lastPriceTicks); w.i64(x.lastVolume); w.string(x.text)
+        case .setFeeSchedule(let f): w.u8(Tag.setFeeSchedule.rawValue); encode(f, into: &w)
+        case .rollover: w.u8(Tag.rollover.rawValue)
         }
     }
 
@@ -90,6 +92,8 @@ public enum CommandCodec {
             command = .executionReport(LPExecution(engineOrderID: try r.u64("engine order id"), execID: try r.string("exec id"),
                                                    kind: try r.enumeration(LPExecution.Kind.self, "exec kind"), lastPriceTicks: try r.i64("last price"),
                                                    lastVolume: try r.i64("last volume"), text: try r.string("text")))
+        case .setFeeSchedule: command = .setFeeSchedule(try decodeFeeSchedule(&r))
+        case .rollover: command = .rollover
         }
         return Envelope(sequence: sequence, timeNs: time, command: command)
     }
@@ -160,6 +164,55 @@ public enum CommandCodec {
     static func decodeAccount(_ r: inout BinaryReader) throws(DecodeError) -> AccountSpec {
         AccountSpec(id: try r.u64("account id"), group: try r.i32("group"), currency: Currency(code: try r.u32("currency")),
                     leverage: try r.i64("leverage"), mode: try r.enumeration(PositionMode.self, "position mode"))
+    }
+
+    /// An optional index: -1 for "any".
+    static func encodeIndex(_ i: Int32?, into w: inout BinaryWriter) { w.i32(i ?? -1) }
+    static func decodeIndex(_ r: inout BinaryReader, _ what: String) throws(DecodeError) -> Int32? {
+        let v = try r.i32(what)
+        guard v >= -1 else { throw DecodeError(offset: r.offset - 4, problem: "\(what) \(v) is not an index or -1") }
+        return v == -1 ? nil : v
+    }
+
+    static let maxScheduleEntries = 100_000
+
+    static func encode(_ f: FeeScheduleSpec, into w: inout BinaryWriter) {
+        w.u32(UInt32(f.commissionTiers.count))
+        for t in f.commissionTiers {
+            encodeIndex(t.group, into: &w); encodeIndex(t.symbol, into: &w); w.u32(t.currency.code); w.u8(t.charge.rawValue)
+            w.i64(t.fromVolume); w.i64(t.perLotMoney); w.i64(t.minimumMoney)
+        }
+        w.u32(UInt32(f.markups.count))
+        for m in f.markups { encodeIndex(m.group, into: &w); encodeIndex(m.symbol, into: &w); w.u8(m.mode.rawValue); w.i64(m.bid); w.i64(m.ask) }
+        w.u32(UInt32(f.swaps.count))
+        for s in f.swaps {
+            encodeIndex(s.group, into: &w); encodeIndex(s.symbol, into: &w); w.u8(s.mode.rawValue); w.i64(s.long); w.i64(s.short)
+            w.u8(UInt8(s.tripleWeekday))
+        }
+    }
+
+    static func decodeFeeSchedule(_ r: inout BinaryReader) throws(DecodeError) -> FeeScheduleSpec {
+        func count(_ what: String) throws(DecodeError) -> Int {
+            let n = Int(try r.u32(what))
+            guard n <= maxScheduleEntries else { throw DecodeError(offset: r.offset - 4, problem: "\(n) \(what), over the \(maxScheduleEntries) limit") }
+            return n
+        }
+        var f = FeeScheduleSpec()
+        for _ in 0 ..< (try count("commission tiers")) {
+            f.commissionTiers.append(.init(group: try decodeIndex(&r, "group"), symbol: try decodeIndex(&r, "symbol"),
+                                           currency: Currency(code: try r.u32("currency")), charge: try r.enumeration(FeeScheduleSpec.Charge.self, "charge"),
+                                           fromVolume: try r.i64("from volume"), perLotMoney: try r.i64("per lot"), minimumMoney: try r.i64("minimum")))
+        }
+        for _ in 0 ..< (try count("markups")) {
+            f.markups.append(.init(group: try decodeIndex(&r, "group"), symbol: try decodeIndex(&r, "symbol"),
+                                   mode: try r.enumeration(FeeScheduleSpec.MarkupMode.self, "markup mode"), bid: try r.i64("bid markup"), ask: try r.i64("ask markup")))
+        }
+        for _ in 0 ..< (try count("swaps")) {
+            f.swaps.append(.init(group: try decodeIndex(&r, "group"), symbol: try decodeIndex(&r, "symbol"),
+                                 mode: try r.enumeration(FeeScheduleSpec.SwapMode.self, "swap mode"), long: try r.i64("long"), short: try r.i64("short"),
+                                 tripleWeekday: Int(try r.u8("triple weekday"))))
+        }
+        return f
     }
 
     static func encode(_ r: RoutingChoice, into w: inout BinaryWriter) { w.u8(r.book.rawValue); w.u32(r.hedgeRatioPPM) }

@@ -33,6 +33,8 @@ public struct OrderEvent: Equatable, Sendable {
     /// A resting order's price (the stop price of a stop-limit), ticks.
     public var priceTicks: Int64 = 0
     public var book: Book = .b
+    /// The journal sequence of the fee schedule that priced the fill (0: none in force).
+    public var feeScheduleID: UInt64 = 0
 }
 
 /// A position as it stands after a change.
@@ -128,4 +130,6 @@ public enum CoreEvent: Equatable, Sendable {
     /// The house hedge in a symbol after a change (net volume, long positive).
     case houseHedgeChanged(symbol: SymbolIndex, netVolume: Int64)
     case alert(CoreAlert)
+    /// A fee schedule took effect (its id is the command's sequence).
+    case feeScheduleChanged(id: UInt64)
 }

@@ -40,7 +40,9 @@ public enum LedgerAccount: Hashable, Sendable, Comparable {
 
 /// What caused an entry.
 public enum EntryKind: UInt8, Sendable, CaseIterable {
-    case deposit = 1, withdrawal, adjustment, bonus, realizedPnl
+    case deposit = 1, withdrawal, adjustment, bonus, realizedPnl, commission, swap, markup
+    /// A negative balance after a stop out, written off by the broker (a group option).
+    case negativeBalanceProtection
 }
 
 /// How money came in or went out.

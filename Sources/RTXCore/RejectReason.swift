@@ -3,7 +3,7 @@
 public enum RejectReason: Equatable, Sendable {
     /// A definition is unusable; which field.
     public enum SpecField: UInt8, Sendable {
-        case name = 1, digits, contractSize, volumeLimits, stopDistance, quoteAge, sessions, levels, limits, leverage, currency
+        case name = 1, digits, contractSize, volumeLimits, stopDistance, quoteAge, sessions, levels, limits, leverage, currency, feeSchedule
     }
     case invalidSpec(SpecField)
     case duplicateName

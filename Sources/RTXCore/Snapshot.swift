@@ -14,6 +14,8 @@ extension TradingCore {
         w.u64(lastSequence)
         w.i64(lastTimeNs)
         w.u64(nextEntryID)
+        w.u64(feeScheduleID)
+        CommandCodec.encode(feeSchedule, into: &w)
         w.u32(UInt32(symbols.count))
         for (i, s) in symbols.enumerated() {
             CommandCodec.encode(s, into: &w)
@@ -77,6 +79,8 @@ extension TradingCore {
         lastSequence = try r.u64("last sequence")
         lastTimeNs = try r.i64("last time")
         nextEntryID = try r.u64("next entry id")
+        feeScheduleID = try r.u64("fee schedule id")
+        feeSchedule = try CommandCodec.decodeFeeSchedule(&r)
         let symbolCount = Int(try r.u32("symbol count"))
         for _ in 0 ..< symbolCount {
             let spec = try CommandCodec.decodeSymbol(&r)
@@ -92,6 +96,11 @@ extension TradingCore {
             groupByName[spec.name] = GroupIndex(groups.count)
             groups.append(spec)
         }
+        guard feeSchedule.problem(symbolCount: symbols.count, groupCount: groups.count) == nil else {
+            throw DecodeError(offset: r.offset, problem: "the fee schedule refers to unknown symbols or groups")
+        }
+        rebuildConversionRoutes()
+        rebuildMarkupTable()
         let accountCount = Int(try r.u32("account count"))
         for _ in 0 ..< accountCount {
             var a = AccountState(spec: try CommandCodec.decodeAccount(&r))

@@ -13,6 +13,8 @@ extension TradingCore {
         bidVolumes.append(0)
         askVolumes.append(0)
         symbolTriggerGroups.append([])
+        rebuildConversionRoutes()
+        rebuildMarkupTable()
         events.append(.symbolDefined(index))
     }
 
@@ -28,6 +30,7 @@ extension TradingCore {
         let index = GroupIndex(groups.count)
         groups.append(spec)
         groupByName[spec.name] = index
+        rebuildMarkupTable()
         events.append(.groupDefined(index))
     }
 

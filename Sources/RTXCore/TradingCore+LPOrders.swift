@@ -129,28 +129,37 @@ extension TradingCore {
             let slot = o.accountIndex
             let request = MarketOrderRequest(account: o.route.account, clientOrderID: .none, symbol: o.route.symbol, side: o.route.side,
                                              volume: volume, routing: o.routing, protection: o.filled == 0 ? o.protection : .none)
-            if let fill = planFill(slot: slot, symbol: o.route.symbol, side: o.route.side, volume: volume, priceTicks: priceTicks,
+            // The client trades at the LP's price plus the group's markup; the markup is the house's.
+            let clientPrice = clientFillPrice(lpPriceTicks: priceTicks, side: o.route.side, symbol: o.route.symbol, slot: slot)
+            postMarkupRevenue(lpPriceTicks: priceTicks, clientPriceTicks: clientPrice, volume: volume, symbol: o.route.symbol, cause: cause,
+                              reference: o.route.engineOrderID)
+            if let fill = planFill(slot: slot, symbol: o.route.symbol, side: o.route.side, volume: volume, priceTicks: clientPrice,
                                    routing: o.routing, orderID: o.route.engineOrderID, reversalRouting: o.routing) {
                 commit(fill, request: request, slot: slot, orderID: o.route.engineOrderID)
                 o.order.positionID = fill.positionID
             }
+            o.order.feeScheduleID = feeScheduleID
             let release = o.filled + volume >= o.route.volume ? o.reservedMargin
                 : Int64(Int128(o.reservedMargin) * Int128(volume) / Int128(o.route.volume - o.filled))
             o.reservedMargin -= release
             accounts[Int(slot)].reservedMargin -= release
             o.filled += volume
             o.order.filledVolume = o.filled
-            o.order.fillPriceTicks = priceTicks
+            o.order.fillPriceTicks = clientPrice
             if o.filled < o.route.volume { events.append(.order(o.order)) }
             accountUpdated(slot)
         case .clientClose:
+            let clientPrice = clientFillPrice(lpPriceTicks: priceTicks, side: o.route.side, symbol: o.route.symbol, slot: o.accountIndex)
+            postMarkupRevenue(lpPriceTicks: priceTicks, clientPriceTicks: clientPrice, volume: volume, symbol: o.route.symbol, cause: cause,
+                              reference: o.route.positionID)
             o.filled += volume
             o.order.filledVolume = o.filled
-            o.order.fillPriceTicks = priceTicks
+            o.order.fillPriceTicks = clientPrice
+            o.order.feeScheduleID = feeScheduleID
             guard let pslot = positionSlot[o.route.positionID], let p = positions[Int(pslot)] else { return }
             let closing = min(volume, p.volume)
-            if let plan = planReduction(p, volume: closing, priceTicks: priceTicks) {
-                reducePosition(pslot, volume: closing, priceTicks: priceTicks, plan: plan, cause: cause, closeCause: o.closeCause)
+            if let plan = planReduction(p, volume: closing, priceTicks: clientPrice) {
+                reducePosition(pslot, volume: closing, priceTicks: clientPrice, plan: plan, cause: cause, closeCause: o.closeCause)
             }
             accountUpdated(o.accountIndex)
         case .hedge, .hedgeClose:

@@ -8,26 +8,37 @@
 /// - Floating P&L values longs at the client bid and shorts at the client ask.
 /// - equity = balance + credit + floating P&L; free margin = equity - margin;
 ///   margin level = equity × 100 / margin (percent), undefined without margin.
-/// Until currency conversion exists, a symbol trades only on accounts whose currency is its
-/// profit currency.
+/// Profit and margin in another currency than the account's are converted (see `Conversion`).
 extension TradingCore {
-    /// The margin of a position of `cost` (Σ volume × price) in `symbol` at `leverage`.
+    /// The margin, in the account's currency, of a position of `cost` (Σ volume × price) in
+    /// `symbol`: the notional in the profit currency over the account's leverage, converted
+    /// at the side that makes it larger. Nil without a conversion (or on overflow).
     @inline(__always)
-    func margin(ofCost cost: Int128, symbol: SymbolIndex, leverage: Int64) -> Int64? {
+    func margin(ofCost cost: Int128, symbol: SymbolIndex, slot: Int32) -> Int64? {
         let spec = symbols[Int(symbol)]
         guard let notional = FixedMath.money(ofCost: cost, contractSizeE8: spec.contractSizeE8, digits: spec.digits) else { return nil }
-        return FixedMath.narrow(FixedMath.divideRounded(notional, Int128(leverage)))
+        let inProfitCurrency = FixedMath.divideRounded(notional, Int128(accounts[Int(slot)].spec.leverage))
+        guard let converted = convert(inProfitCurrency, from: spec.profitCurrency, to: accounts[Int(slot)].spec.currency, clientReceives: false) else { return nil }
+        return FixedMath.narrow(converted)
     }
 
-    /// Floating P&L of one exposure at the client quote of the account's group.
+    /// Money of `cost` ticks × volume in `symbol`, converted to the account's currency.
+    @inline(__always)
+    func accountMoney(ofCost cost: Int128, symbol: SymbolIndex, slot: Int32) -> Int128? {
+        let spec = symbols[Int(symbol)]
+        guard let money = FixedMath.money(ofCost: cost, contractSizeE8: spec.contractSizeE8, digits: spec.digits) else { return nil }
+        return toAccount(money, from: spec.profitCurrency, slot: slot)
+    }
+
+    /// Floating P&L of one exposure at the client quote of the account's group, in the
+    /// account's currency.
     @inline(__always)
     func floating(_ e: Exposure, group: GroupIndex) -> Int128? {
         if e.longVolume == 0 && e.shortVolume == 0 { return 0 }
-        let spec = symbols[Int(e.symbol)]
         let (bid, ask) = clientQuote(e.symbol, group: group)
         let open = FixedMath.cost(volume: e.longVolume, priceTicks: bid) - e.longCost
             + e.shortCost - FixedMath.cost(volume: e.shortVolume, priceTicks: ask)
-        return FixedMath.money(ofCost: open, contractSizeE8: spec.contractSizeE8, digits: spec.digits)
+        return accountMoney(ofCost: open, symbol: e.symbol, slot: e.accountIndex)
     }
 
     /// Σ floating P&L of an account.
@@ -119,7 +130,8 @@ extension TradingCore {
         let spec = symbols[Int(p.symbol)]
         let (bid, ask) = clientQuote(p.symbol, group: group)
         let value = FixedMath.cost(volume: p.volume, priceTicks: p.side == .buy ? bid : ask)
-        guard let f = FixedMath.money(ofCost: Int128(p.side.sign) * (value - p.cost), contractSizeE8: spec.contractSizeE8, digits: spec.digits),
+        _ = spec
+        guard let f = accountMoney(ofCost: Int128(p.side.sign) * (value - p.cost), symbol: p.symbol, slot: p.accountIndex),
               let floatingPnl = FixedMath.narrow(f),
               let average = FixedMath.narrow(FixedMath.divideRounded(p.cost, Int128(p.volume))) else { return nil }
         return PositionSummary(id: p.id, account: accounts[Int(p.accountIndex)].spec.id, symbol: p.symbol, side: p.side, book: p.book,

@@ -44,6 +44,7 @@ extension TradingCore {
         order.fillPriceTicks = fill.priceTicks
         order.positionID = fill.positionID
         order.filledVolume = fill.volume
+        order.feeScheduleID = feeScheduleID
         order.state = fill.volume == r.volume ? .filled : .canceled
         events.append(.order(order))
         accountUpdated(slot)
@@ -75,7 +76,7 @@ extension TradingCore {
         guard validSymbol(r.symbol) else { return .failure(.unknownSymbol) }
         let spec = symbols[Int(r.symbol)]
         let account = accounts[Int(slot)]
-        guard spec.profitCurrency == account.spec.currency else { return .failure(.noCurrencyConversion) }
+        guard canConvert(spec.profitCurrency, to: account.spec.currency) else { return .failure(.noCurrencyConversion) }
         let netting = nettingPosition(slot, r.symbol)
         let reducesOnly = netting.map { $0.position.side != r.side && r.volume <= $0.position.volume } ?? false
         switch spec.tradingState {
@@ -116,16 +117,18 @@ extension TradingCore {
         guard let fill = planFill(slot: slot, symbol: r.symbol, side: r.side, volume: volume, priceTicks: price, routing: routing,
                                   orderID: orderID, reversalRouting: r.routing) else { return .failure(.overflow) }
         // Orders that add exposure must leave free margin non-negative after the fill; the
-        // fill's own floating P&L (the spread) counts, and so does margin reserved at LPs.
+        // fill's own floating P&L (the spread), its entry commission and margin reserved at
+        // LPs count.
         if fill.addedMargin > 0 || fill.marginAfter > Int128(account.margin) {
             guard let floatingNow = floating(slot) else { return .failure(.overflow) }
             let addedVolume = addedVolume(fill.effect, volume: volume)
             let cost = FixedMath.cost(volume: addedVolume, priceTicks: price)
             let mark = FixedMath.cost(volume: addedVolume, priceTicks: r.side == .buy ? bid : ask)
-            guard let addedFloating = FixedMath.money(ofCost: Int128(r.side.sign) * (mark - cost), contractSizeE8: spec.contractSizeE8, digits: spec.digits) else {
+            guard let addedFloating = accountMoney(ofCost: Int128(r.side.sign) * (mark - cost), symbol: r.symbol, slot: slot) else {
                 return .failure(.overflow)
             }
-            let equityAfter = Int128(account.balance) + Int128(account.credit) + floatingNow + addedFloating
+            guard let entryCommission = commission(slot: slot, symbol: r.symbol, volume: addedVolume, entry: true) else { return .failure(.noCurrencyConversion) }
+            let equityAfter = Int128(account.balance) + Int128(account.credit) + floatingNow + addedFloating - Int128(entryCommission)
             let free = equityAfter - fill.marginAfter - Int128(account.reservedMargin)
             if free < 0 { return .failure(.insufficientMargin(freeMarginAfter: FixedMath.narrow(free) ?? Int64.min)) }
             if case .open = fill.effect {
@@ -157,11 +160,10 @@ extension TradingCore {
     func planFill(slot: Int32, symbol: SymbolIndex, side: Side, volume: Int64, priceTicks: Int64, routing: RoutingChoice,
                   orderID: OrderID, reversalRouting: RoutingChoice) -> Fill? {
         let account = accounts[Int(slot)]
-        let leverage = account.spec.leverage
         var marginAfter = Int128(account.margin)
         if let (nslot, p) = nettingPosition(slot, symbol) {
             if p.side == side {
-                guard let m = margin(ofCost: p.cost + FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, leverage: leverage) else { return nil }
+                guard let m = margin(ofCost: p.cost + FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, slot: slot) else { return nil }
                 marginAfter += Int128(m - p.margin)
                 return Fill(effect: .increase(position: nslot, newMargin: m), priceTicks: priceTicks, volume: volume, book: routing.book,
                             hedgeRatioPPM: routing.hedgeRatioPPM, positionID: p.id, marginAfter: marginAfter, addedMargin: max(0, m - p.margin))
@@ -171,7 +173,7 @@ extension TradingCore {
             let remainder = volume - closeVolume
             var remainderMargin: Int64 = 0
             if remainder > 0 {
-                guard let m = margin(ofCost: FixedMath.cost(volume: remainder, priceTicks: priceTicks), symbol: symbol, leverage: leverage) else { return nil }
+                guard let m = margin(ofCost: FixedMath.cost(volume: remainder, priceTicks: priceTicks), symbol: symbol, slot: slot) else { return nil }
                 remainderMargin = m
             }
             marginAfter += Int128(remainderMargin - plan.releasedMargin)
@@ -181,7 +183,7 @@ extension TradingCore {
                         positionID: remainder > 0 ? orderID : p.id, marginAfter: marginAfter, addedMargin: remainderMargin)
         }
         if let existing = positionSlot[orderID], let p = positions[Int(existing)], p.accountIndex == slot, p.side == side {
-            guard let m = margin(ofCost: p.cost + FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, leverage: leverage) else { return nil }
+            guard let m = margin(ofCost: p.cost + FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, slot: slot) else { return nil }
             let e = exposures[Int(existingExposure(account: slot, symbol: symbol)!)]!
             var x = e
             if side == .buy { x.longMargin += m - p.margin } else { x.shortMargin += m - p.margin }
@@ -189,7 +191,7 @@ extension TradingCore {
             return Fill(effect: .increase(position: existing, newMargin: m), priceTicks: priceTicks, volume: volume, book: routing.book,
                         hedgeRatioPPM: routing.hedgeRatioPPM, positionID: orderID, marginAfter: marginAfter, addedMargin: max(0, m - p.margin))
         }
-        guard let m = margin(ofCost: FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, leverage: leverage) else { return nil }
+        guard let m = margin(ofCost: FixedMath.cost(volume: volume, priceTicks: priceTicks), symbol: symbol, slot: slot) else { return nil }
         // Hedged margin: this symbol's margin with the new side's sum.
         if let e = existingExposure(account: slot, symbol: symbol) {
             var x = exposures[Int(e)]!
@@ -211,8 +213,10 @@ extension TradingCore {
         case .open(let margin):
             protected = openPosition(account: slot, symbol: r.symbol, side: r.side, volume: fill.volume, priceTicks: fill.priceTicks, margin: margin,
                                      book: fill.book, hedgeRatioPPM: fill.hedgeRatioPPM, id: fill.positionID)
+            chargeCommission(slot: slot, symbol: r.symbol, volume: fill.volume, entry: true, cause: orderID, reference: fill.positionID)
         case .increase(let position, let newMargin):
             increasePosition(position, volume: fill.volume, priceTicks: fill.priceTicks, newMargin: newMargin)
+            chargeCommission(slot: slot, symbol: r.symbol, volume: fill.volume, entry: true, cause: orderID, reference: fill.positionID)
             protected = position
         case .reduce(let position, let closeVolume, let plan, let remainder, let remainderMargin):
             let before = positions[Int(position)]!
@@ -221,6 +225,7 @@ extension TradingCore {
             if remainder > 0 {
                 protected = openPosition(account: slot, symbol: r.symbol, side: r.side, volume: remainder, priceTicks: fill.priceTicks,
                                          margin: remainderMargin, book: r.routing.book, hedgeRatioPPM: r.routing.hedgeRatioPPM, id: orderID)
+                chargeCommission(slot: slot, symbol: r.symbol, volume: remainder, entry: true, cause: orderID, reference: orderID)
             }
         }
         if let protected, !r.protection.isNone { setProtection(protected, r.protection) }

@@ -49,7 +49,7 @@ extension TradingCore {
         guard validSymbol(r.symbol) else { return .unknownSymbol }
         let spec = symbols[Int(r.symbol)]
         let account = accounts[Int(slot)]
-        guard spec.profitCurrency == account.spec.currency else { return .noCurrencyConversion }
+        guard canConvert(spec.profitCurrency, to: account.spec.currency) else { return .noCurrencyConversion }
         if spec.tradingState != .full { return spec.tradingState == .disabled ? .symbolDisabled : .symbolCloseOnly }
         guard account.status == .active else { return .accountSuspended }
         if let problem = volumeProblem(r.volume, symbol: r.symbol, group: account.spec.group) { return problem }
@@ -72,7 +72,7 @@ extension TradingCore {
         }
         if let problem = validateProtection(r.protection, side: r.side, referenceTicks: entry, symbol: r.symbol) { return problem }
         // Margin at the entry price must fit in today's free margin (nothing is reserved).
-        guard let required = margin(ofCost: FixedMath.cost(volume: r.volume, priceTicks: entry), symbol: r.symbol, leverage: account.spec.leverage),
+        guard let required = margin(ofCost: FixedMath.cost(volume: r.volume, priceTicks: entry), symbol: r.symbol, slot: slot),
               let free = freeMargin(slot) else { return .overflow }
         if free < required { return .insufficientMargin(freeMarginAfter: free - required) }
         return nil

@@ -112,7 +112,8 @@ extension TradingCore {
         let spec = symbols[Int(p.symbol)]
         let closedCost = volume == p.volume ? p.cost : p.cost * Int128(volume) / Int128(p.volume)
         let value = FixedMath.cost(volume: volume, priceTicks: priceTicks)
-        guard let pnl = FixedMath.money(ofCost: Int128(p.side.sign) * (value - closedCost), contractSizeE8: spec.contractSizeE8, digits: spec.digits),
+        _ = spec
+        guard let pnl = accountMoney(ofCost: Int128(p.side.sign) * (value - closedCost), symbol: p.symbol, slot: p.accountIndex),
               let realized = FixedMath.narrow(pnl) else { return nil }
         let released = volume == p.volume ? p.margin : Int64(Int128(p.margin) * Int128(volume) / Int128(p.volume))
         return ReductionPlan(closedCost: closedCost, realizedPnl: realized, releasedMargin: released)
@@ -134,6 +135,7 @@ extension TradingCore {
             ? post(.realizedPnl, from: .house(counterparty), to: .clientBalance(accountID), amount: pnl, currency: currency, cause: cause, reference: p.id, detail: 0)
             : post(.realizedPnl, from: .clientBalance(accountID), to: .house(counterparty), amount: -pnl, currency: currency, cause: cause, reference: p.id, detail: 0)
         guard posted else { return false }
+        chargeCommission(slot: p.accountIndex, symbol: p.symbol, volume: volume, entry: false, cause: cause, reference: p.id)
         p.volume -= volume
         p.cost -= plan.closedCost
         p.margin -= plan.releasedMargin
@@ -222,7 +224,8 @@ extension TradingCore {
         let cost1 = volume == p1.volume ? p1.cost : p1.cost * Int128(volume) / Int128(p1.volume)
         let cost2 = volume == p2.volume ? p2.cost : p2.cost * Int128(volume) / Int128(p2.volume)
         let (longCost, shortCost) = p1.side == .buy ? (cost1, cost2) : (cost2, cost1)
-        guard let total = FixedMath.money(ofCost: shortCost - longCost, contractSizeE8: spec.contractSizeE8, digits: spec.digits),
+        _ = spec
+        guard let total = accountMoney(ofCost: shortCost - longCost, symbol: p1.symbol, slot: slot),
               let pnl = FixedMath.narrow(total),
               let price1 = FixedMath.narrow(FixedMath.divideRounded(cost2, Int128(volume))),
               let price2 = FixedMath.narrow(FixedMath.divideRounded(cost1, Int128(volume))) else { return reject(seq, .overflow) }

@@ -50,6 +50,14 @@ public struct TradingCore {
     /// Orders the core generates while applying one command (hedges, closes sent to LPs) get
     /// ids in their own space: the top bit set, the command's sequence, and a counter.
     var derivedCounter: UInt64 = 0
+    // Core III: fees and conversion.
+    /// The schedule in force and the journal sequence that set it (0: none yet).
+    var feeSchedule = FeeScheduleSpec.none
+    var feeScheduleID: UInt64 = 0
+    /// Resolved markup per (group, symbol): index group × symbolCount + symbol (derived).
+    var markupTable: [FeeScheduleSpec.Markup?] = []
+    /// Conversion routes by (from, to) currency pair (derived from the symbols).
+    var conversionRoutes: [UInt64: ConversionRoute] = [:]
     /// Available size at the last quote per symbol (0: unknown).
     var bidVolumes: [Int64] = []
     var askVolumes: [Int64] = []
@@ -98,6 +106,8 @@ public struct TradingCore {
         case .modifyPosition(let id, let position, let protection): modifyPosition(id, position, protection, seq)
         case .timeTick: timeTick(seq)
         case .executionReport(let report): executionReport(report, seq)
+        case .setFeeSchedule(let schedule): setFeeSchedule(schedule, seq)
+        case .rollover: rollover(seq)
         }
     }
 
@@ -135,10 +145,28 @@ public struct TradingCore {
     }
 
     /// The client quote of a symbol for an account's group: the raw quote plus the group's
-    /// markup (no markup until fee schedules exist).
+    /// markup from the fee schedule in force (`ClientPricing`).
     @inline(__always)
     func clientQuote(_ symbol: SymbolIndex, group: GroupIndex) -> (bid: Int64, ask: Int64) {
-        (bids[Int(symbol)], asks[Int(symbol)])
+        let raw = (bids[Int(symbol)], asks[Int(symbol)])
+        guard !markupTable.isEmpty, raw.0 > 0 else { return raw }
+        let q = ClientPricing.clientQuote(rawBid: raw.0, rawAsk: raw.1, markup: markupTable[Int(group) * symbols.count + Int(symbol)])
+        return (max(1, q.bid), q.ask)
+    }
+
+    /// Resolves every (group, symbol) markup of the schedule in force (after the schedule, a
+    /// symbol or a group changes).
+    mutating func rebuildMarkupTable() {
+        guard !feeSchedule.markups.isEmpty else {
+            markupTable = []
+            return
+        }
+        var table: [FeeScheduleSpec.Markup?] = []
+        table.reserveCapacity(groups.count * symbols.count)
+        for g in 0 ..< groups.count {
+            for s in 0 ..< symbols.count { table.append(feeSchedule.markup(group: GroupIndex(g), symbol: SymbolIndex(s))) }
+        }
+        markupTable = table
     }
 
     // MARK: ledger
