@@ -148,13 +148,14 @@ public enum CommandCodec {
 
     static func encode(_ g: GroupSpec, into w: inout BinaryWriter) {
         w.string(g.name); w.i64(g.marginCallLevelPercent); w.i64(g.stopOutLevelPercent); w.i64(g.maxOrderVolume); w.i64(Int64(g.maxOpenPositions))
-        w.i64(g.aBookTimeoutMs)
+        w.i64(g.aBookTimeoutMs); w.bool(g.negativeBalanceProtection)
     }
 
     static func decodeGroup(_ r: inout BinaryReader) throws(DecodeError) -> GroupSpec {
         GroupSpec(name: try r.string("group name"), marginCallLevelPercent: try r.i64("margin call level"),
                   stopOutLevelPercent: try r.i64("stop out level"), maxOrderVolume: try r.i64("max order volume"),
-                  maxOpenPositions: Int(try r.i64("max open positions")), aBookTimeoutMs: try r.i64("A-Book time-out"))
+                  maxOpenPositions: Int(try r.i64("max open positions")), aBookTimeoutMs: try r.i64("A-Book time-out"),
+                  negativeBalanceProtection: try r.bool("negative balance protection"))
     }
 
     static func encode(_ a: AccountSpec, into w: inout BinaryWriter) {

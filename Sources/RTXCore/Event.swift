@@ -132,4 +132,10 @@ public enum CoreEvent: Equatable, Sendable {
     case alert(CoreAlert)
     /// A fee schedule took effect (its id is the command's sequence).
     case feeScheduleChanged(id: UInt64)
+    /// The account's margin level fell to or below its group's margin call level (once per crossing).
+    case marginCall(account: AccountID, equity: Int64, margin: Int64)
+    /// The account's margin level fell to or below its stop out level: closes follow.
+    case stopOut(account: AccountID, equity: Int64, margin: Int64)
+    /// A stop out could not close a position now (its symbol cannot trade); it stays open.
+    case stopOutBlocked(account: AccountID, position: PositionID, reason: RejectReason)
 }

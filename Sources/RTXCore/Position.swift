@@ -149,6 +149,13 @@ struct AccountState {
     var margin: Int64 = 0
     /// Margin reserved for A-Book orders waiting at an LP.
     var reservedMargin: Int64 = 0
+    /// Below the margin call level since the last crossing (one margin call per crossing).
+    var inMarginCall = false
+    /// Version of the account's risk triggers, and where they sit (derived, not persisted).
+    var riskVersion: UInt64 = 0
+    var riskTriggers: [(symbol: SymbolIndex, side: TriggerSide)] = []
+    /// Queued for a risk evaluation at the end of the current command (derived).
+    var riskQueued = false
     /// Exposure slots of symbols with open positions.
     var exposures: [Int32] = []
     var openPositions = 0

@@ -30,6 +30,7 @@ extension TradingCore {
             w.i64(a.balance)
             w.i64(a.credit)
             w.i64(a.reservedMargin)
+            w.bool(a.inMarginCall)
             w.u64(a.statistics.trades); w.u64(a.statistics.wins); w.i64(a.statistics.realizedPnl); w.i64(a.statistics.totalHoldingMs)
             let ids = a.clientOrders.inOrder
             w.u32(UInt32(ids.count))
@@ -108,6 +109,7 @@ extension TradingCore {
             a.balance = try r.i64("balance")
             a.credit = try r.i64("credit")
             a.reservedMargin = try r.i64("reserved margin")
+            a.inMarginCall = try r.bool("in margin call")
             a.statistics = TradingStatistics(trades: try r.u64("trades"), wins: try r.u64("wins"), realizedPnl: try r.i64("realized"),
                                              totalHoldingMs: try r.i64("holding"))
             let remembered = Int(try r.u32("client order count"))
@@ -175,6 +177,9 @@ extension TradingCore {
             ledger.restore(key, try r.i64("house balance"))
         }
         guard r.isAtEnd else { throw DecodeError(offset: r.offset, problem: "\(r.remaining) bytes after the snapshot's end") }
+        for slot in 0 ..< accounts.count where accounts[slot].margin > 0 || accounts[slot].reservedMargin > 0 {
+            registerRiskTriggers(Int32(slot))
+        }
     }
 
     /// Re-inserts a position and the exposure and margin it implies.

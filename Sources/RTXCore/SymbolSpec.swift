@@ -113,8 +113,12 @@ public struct GroupSpec: Sendable, Equatable {
     public var maxOpenPositions: Int
     /// How long an A-Book order may wait for its LP's final report, ms.
     public var aBookTimeoutMs: Int64
+    /// After a stop out closes everything, a negative balance is written off (an adjustment).
+    public var negativeBalanceProtection: Bool
     public init(name: String, marginCallLevelPercent: Int64 = 100, stopOutLevelPercent: Int64 = 50,
-                maxOrderVolume: Int64 = 0, maxOpenPositions: Int = 0, aBookTimeoutMs: Int64 = 5_000) {
+                maxOrderVolume: Int64 = 0, maxOpenPositions: Int = 0, aBookTimeoutMs: Int64 = 5_000,
+                negativeBalanceProtection: Bool = false) {
+        self.negativeBalanceProtection = negativeBalanceProtection
         self.name = name
         self.marginCallLevelPercent = marginCallLevelPercent
         self.stopOutLevelPercent = stopOutLevelPercent

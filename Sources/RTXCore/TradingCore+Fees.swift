@@ -13,8 +13,10 @@ extension TradingCore {
         feeScheduleID = seq
         rebuildMarkupTable()
         events.append(.feeScheduleChanged(id: seq))
-        // Client prices moved: triggers resting at client prices may now be crossed.
+        // Client prices moved: triggers resting at client prices may now be crossed, and
+        // every account with margin is re-evaluated.
         for s in 0 ..< symbols.count where bids[s] > 0 { processTriggers(SymbolIndex(s)) }
+        for slot in 0 ..< accounts.count where accounts[slot].margin > 0 { markRiskDirty(Int32(slot)) }
     }
 
     /// Commission for a trade of `volume` in the account's currency (0 when none applies).

@@ -40,6 +40,7 @@ extension TradingCore {
         case .takeProfit(let id): 1 << 60 | id & mask
         case .trailing(let id): 2 << 60 | id & mask
         case .pending(let id): 3 << 60 | id & mask
+        case .risk(let slot): 4 << 60 | UInt64(UInt32(bitPattern: slot))
         }
     }
 
@@ -56,6 +57,7 @@ extension TradingCore {
         case .stopLoss(let id): return position(id)?.stopLossVersion == e.version
         case .takeProfit(let id): return position(id)?.takeProfitVersion == e.version
         case .trailing(let id): return position(id)?.trailingVersion == e.version
+        case .risk(let slot): return accounts[Int(slot)].riskVersion == e.version
         }
     }
 
@@ -132,6 +134,10 @@ extension TradingCore {
         case .stopLoss(let id): closeByTrigger(id, cause: .stopLoss)
         case .takeProfit(let id): closeByTrigger(id, cause: .takeProfit)
         case .trailing(let id): moveTrailingStop(id)
+        case .risk(let slot):
+            accounts[Int(slot)].riskVersion = 0
+            accounts[Int(slot)].riskTriggers.removeAll(keepingCapacity: true)
+            markRiskDirty(slot)
         }
     }
 }

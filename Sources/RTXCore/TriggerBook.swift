@@ -5,6 +5,8 @@ enum TriggerTarget: Equatable {
     case takeProfit(PositionID)
     /// A trailing stop's next move: fires when the price passes the stop by more than its distance.
     case trailing(PositionID)
+    /// An account's margin level may have crossed its next level (see `Risk`).
+    case risk(Int32)
 }
 
 /// Which price and direction fire a trigger.
