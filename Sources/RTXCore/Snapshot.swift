@@ -105,6 +105,9 @@ extension TradingCore {
         let accountCount = Int(try r.u32("account count"))
         for _ in 0 ..< accountCount {
             var a = AccountState(spec: try CommandCodec.decodeAccount(&r))
+            guard Int(a.spec.group) < groups.count, accountIndex[a.spec.id] == nil else {
+                throw DecodeError(offset: r.offset, problem: "account \(a.spec.id) is repeated or in unknown group \(a.spec.group)")
+            }
             a.status = try r.enumeration(AccountStatus.self, "account status")
             a.balance = try r.i64("balance")
             a.credit = try r.i64("credit")

@@ -111,6 +111,9 @@ extension TradingCore {
         public var margin: Int64
         public var floatingPnl: Int64
         public var openTimeNs: Int64
+        /// A close is on its way to the LP (A-Book).
+        public var closing: Bool = false
+        public var protection: Protection = .none
     }
 
     /// An account's open positions, by id.
@@ -136,9 +139,22 @@ extension TradingCore {
               let average = FixedMath.narrow(FixedMath.divideRounded(p.cost, Int128(p.volume))) else { return nil }
         return PositionSummary(id: p.id, account: accounts[Int(p.accountIndex)].spec.id, symbol: p.symbol, side: p.side, book: p.book,
                                volume: p.volume, averagePriceTicks: average, margin: p.margin, floatingPnl: floatingPnl,
-                               openTimeNs: p.openTimeNs)
+                               openTimeNs: p.openTimeNs, closing: p.closingOrder != 0, protection: p.protection)
     }
 
     /// A position's stop loss, take profit and trailing distance, or nil for an unknown position.
     public func positionProtection(_ id: PositionID) -> Protection? { position(id)?.protection }
+
+    /// Whether positions in `symbol` could be closed now (not disabled, in session, fresh quote).
+    public func canCloseNow(_ symbol: SymbolIndex) -> Bool {
+        guard validSymbol(symbol) else { return false }
+        let spec = symbols[Int(symbol)]
+        return spec.tradingState != .disabled && spec.sessions.isOpen(atNs: lastTimeNs) && quoteProblem(symbol) == nil
+    }
+
+    /// The group settings of an account.
+    public func groupSpec(of id: AccountID) -> GroupSpec? {
+        guard let slot = accountSlot(id) else { return nil }
+        return groups[Int(accounts[Int(slot)].spec.group)]
+    }
 }

@@ -85,6 +85,35 @@ struct CommandGenerator {
             h.openAccount(id, leverage: leverages[i], mode: modes[i], deposit: Fx.money(Int64(200 + rng.below(20_000))))
         }
         for s in 0 ..< 3 { h.quote(SymbolIndex(s), mids[s], mids[s] + spread(SymbolIndex(s))) }
+        if rng.chance(70) { h.apply(.setFeeSchedule(feeSchedule())) }
+    }
+
+    /// A random fee schedule: commission tiers with minimums, markups in points or ppm, swaps in
+    /// all three modes, some per symbol, some for any symbol.
+    mutating func feeSchedule() -> FeeScheduleSpec {
+        var tiers: [FeeScheduleSpec.CommissionTier] = []
+        for _ in 0 ..< rng.below(3) {
+            tiers.append(FeeScheduleSpec.CommissionTier(
+                symbol: rng.chance(50) ? SymbolIndex(rng.below(3)) : nil, currency: rng.chance(80) ? USD : EUR,
+                charge: [FeeScheduleSpec.Charge.onEntry, .onExit, .onEntryAndExit][rng.below(3)],
+                fromVolume: rng.chance(50) ? 0 : Int64(rng.below(5)) * 100_000_000,
+                perLotMoney: Fx.money(Int64(rng.below(8))), minimumMoney: Fx.money(Int64(rng.below(3)))))
+        }
+        var markups: [FeeScheduleSpec.Markup] = []
+        for _ in 0 ..< rng.below(3) {
+            let ppm = rng.chance(30)
+            markups.append(FeeScheduleSpec.Markup(symbol: rng.chance(70) ? SymbolIndex(rng.below(3)) : nil, mode: ppm ? .ppm : .points,
+                                                  bid: Int64(rng.below(ppm ? 200 : 20)), ask: Int64(rng.below(ppm ? 200 : 20))))
+        }
+        var swaps: [FeeScheduleSpec.SwapRate] = []
+        for _ in 0 ..< rng.below(3) {
+            let mode = [FeeScheduleSpec.SwapMode.points, .moneyPerLot, .annualPPM][rng.below(3)]
+            let scale: Int64 = switch mode { case .points: 10; case .moneyPerLot: 500_000_000; case .annualPPM: 40_000 }
+            swaps.append(FeeScheduleSpec.SwapRate(symbol: rng.chance(70) ? SymbolIndex(rng.below(3)) : nil, mode: mode,
+                                                  long: Int64(rng.below(Int(2 * scale + 1))) - scale, short: Int64(rng.below(Int(2 * scale + 1))) - scale,
+                                                  tripleWeekday: rng.below(7)))
+        }
+        return FeeScheduleSpec(commissionTiers: tiers, markups: markups, swaps: swaps)
     }
 
     func spread(_ s: SymbolIndex) -> Int64 { [12, 1500, 15][Int(s)] }
@@ -124,7 +153,11 @@ struct CommandGenerator {
             case 3:
                 return .cancelPendingOrder(account: account, order: UInt64(rng.below(Int(h.sequence) + 1)))
             case 4:
-                return .timeTick
+                switch rng.below(4) {
+                case 0: return .rollover
+                case 1: return .setFeeSchedule(feeSchedule())
+                default: return .timeTick
+                }
             default:
                 return lpReport(h) ?? .timeTick
             }
@@ -132,7 +165,11 @@ struct CommandGenerator {
         switch rng.below(100) {
         case 0 ..< 35:
             let step: Int64 = symbol == 1 ? 500 : 3
-            mids[Int(symbol)] = max(1_000, mids[Int(symbol)] + step * Int64(rng.below(41) - 20))
+            if rng.chance(4) {    // a gap of up to 8 %, the kind that stops accounts out
+                mids[Int(symbol)] = max(1_000, mids[Int(symbol)] + mids[Int(symbol)] * Int64(rng.below(161) - 80) / 1_000)
+            } else {
+                mids[Int(symbol)] = max(1_000, mids[Int(symbol)] + step * Int64(rng.below(41) - 20))
+            }
             let size = rng.chance(20) ? Int64(rng.below(5)) * (symbol == 1 ? 1_000_000 : 10_000_000) : 0
             return .quote(symbol: symbol, bidTicks: mids[Int(symbol)], askTicks: mids[Int(symbol)] + spread(symbol), bidVolume: size, askVolume: size)
         case 35 ..< 65:
@@ -229,11 +266,24 @@ struct CommandGenerator {
             if let s = h.core.accountSummary(id), s.reservedMargin < 0 { problems.append("negative reserved margin") }
         }
         for c in h.core.currencies where h.core.ledgerTotal(currency: c) != 0 { problems.append("ledger in \(c) does not balance") }
+        // After any quote, an account at or below its stop out level (counting margin of
+        // positions whose close is at an LP as released) has nothing left to close that could
+        // be closed now.
+        if case .quote = command {
+            for id in [AccountID](arrayLiteral: 11, 12, 13, 14, 15) {
+                guard let s = h.core.accountSummary(id), let group = h.core.groupSpec(of: id) else { continue }
+                let positions = h.core.positions(of: id)
+                let margin = Int128(s.reservedMargin) + positions.filter { !$0.closing }.reduce(Int128(0)) { $0 + Int128($1.margin) }
+                guard margin > 0, Int128(s.equity) * 100 <= Int128(group.stopOutLevelPercent) * margin else { continue }
+                let closable = positions.filter { !$0.closing && h.core.canCloseNow($0.symbol) }
+                if !closable.isEmpty { problems.append("account \(id) below stop out with closable positions \(closable.map(\.id))") }
+            }
+        }
         return problems
     }
 
     @Test func invariantsHoldOverGeneratedSequences() throws {
-        var totalCommands = 0, fills = 0, rejections = 0, triggered = 0, lpFills = 0
+        var totalCommands = 0, fills = 0, rejections = 0, triggered = 0, lpFills = 0, stopOuts = 0, rollovers = 0
         for seed in 0 ..< UInt64(Self.sequenceCount) {
             let h = CoreHarness()
             var generator = CommandGenerator(seed: seed &* 7919 &+ 1)
@@ -252,6 +302,8 @@ struct CommandGenerator {
                 if h.rejection(events) != nil { rejections += 1 }
                 if case .quote = command, events.contains(where: { if case .position = $0 { true } else { false } }) { triggered += 1 }
                 if case .executionReport = command, events.contains(where: { if case .position = $0 { true } else { false } }) { lpFills += 1 }
+                if events.contains(where: { if case .stopOut = $0 { true } else { false } }) { stopOuts += 1 }
+                if case .rollover = command, !h.ledgerEntries(events).isEmpty { rollovers += 1 }
                 let problems = Self.check(h, events, balances: &balances, firstOrder: &firstOrder, command: command)
                 if !problems.isEmpty {
                     Issue.record("seed \(seed), command \(i) \(command): \(problems)")
@@ -274,5 +326,6 @@ struct CommandGenerator {
         #expect(fills > totalCommands / 20, "fills \(fills) of \(totalCommands)")
         #expect(rejections > totalCommands / 50, "rejections \(rejections) of \(totalCommands)")
         #expect(triggered > 0 && lpFills > 0, "triggers fired \(triggered) times, LP fills booked \(lpFills) times")
+        #expect(stopOuts > 0 && rollovers > 0, "stop outs \(stopOuts), rollovers with swap \(rollovers)")
     }
 }
