@@ -174,6 +174,11 @@ public enum Command: Equatable, Sendable {
     /// The daily rollover: swap is charged or paid on every open position (three times on the
     /// schedule's triple-swap weekday of the command's time).
     case rollover
+    /// Trading switch for one group's accounts: halt (`disabled`), close only, or full. The
+    /// state that applies to an order is the strictest of the global, group and symbol states.
+    case setGroupTradingState(GroupIndex, TradingState)
+    /// Trading switch for the whole engine (the strictest state wins, as above).
+    case setGlobalTradingState(TradingState)
 }
 
 /// A command with its place in the journal.

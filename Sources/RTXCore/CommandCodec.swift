@@ -7,7 +7,8 @@ public enum CommandCodec {
     enum Tag: UInt8 {
         case defineSymbol = 1, setSymbolTradingState, defineGroup, openAccount, setAccountStatus, quote, deposit, withdraw,
              adjustBalance, grantCredit, placeMarketOrder, closePosition, closeBy, placePendingOrder, modifyPendingOrder,
-             cancelPendingOrder, modifyPosition, timeTick, executionReport, setFeeSchedule, rollover
+             cancelPendingOrder, modifyPosition, timeTick, executionReport, setFeeSchedule, rollover, setGroupTradingState,
+             setGlobalTradingState
     }
 
     public static func encode(_ e: Envelope, into w: inout BinaryWriter) {
@@ -44,6 +45,8 @@ public enum CommandCodec {
             w.i64(x.lastPriceTicks); w.i64(x.lastVolume); w.string(x.text)
         case .setFeeSchedule(let f): w.u8(Tag.setFeeSchedule.rawValue); encode(f, into: &w)
         case .rollover: w.u8(Tag.rollover.rawValue)
+        case .setGroupTradingState(let g, let state): w.u8(Tag.setGroupTradingState.rawValue); w.i32(g); w.u8(state.rawValue)
+        case .setGlobalTradingState(let state): w.u8(Tag.setGlobalTradingState.rawValue); w.u8(state.rawValue)
         }
     }
 
@@ -94,6 +97,8 @@ public enum CommandCodec {
                                                    lastVolume: try r.i64("last volume"), text: try r.string("text")))
         case .setFeeSchedule: command = .setFeeSchedule(try decodeFeeSchedule(&r))
         case .rollover: command = .rollover
+        case .setGroupTradingState: command = .setGroupTradingState(try r.i32("group"), try r.enumeration(TradingState.self, "trading state"))
+        case .setGlobalTradingState: command = .setGlobalTradingState(try r.enumeration(TradingState.self, "trading state"))
         }
         return Envelope(sequence: sequence, timeNs: time, command: command)
     }

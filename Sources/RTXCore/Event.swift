@@ -107,6 +107,8 @@ public enum CoreAlert: Equatable, Sendable {
 public enum CoreEvent: Equatable, Sendable {
     case symbolDefined(SymbolIndex)
     case symbolTradingStateChanged(SymbolIndex, TradingState)
+    case groupTradingStateChanged(GroupIndex, TradingState)
+    case globalTradingStateChanged(TradingState)
     case groupDefined(GroupIndex)
     case accountOpened(AccountID)
     case accountStatusChanged(AccountID, AccountStatus)

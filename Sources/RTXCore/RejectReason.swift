@@ -62,5 +62,11 @@ public enum RejectReason: Equatable, Sendable {
     case lpCanceled
     /// A close is already on its way to the LP for this position.
     case closeInProgress
+    /// The engine-wide trading switch is off (halt) or close only.
+    case tradingHalted
+    case globalCloseOnly
+    /// The account's group's trading switch is off or close only.
+    case groupDisabled
+    case groupCloseOnly
 }
 extension RejectReason: Error {}

@@ -43,6 +43,10 @@ enum RejectReasonCodec {
         case .lpTimeout: w.u8(38)
         case .lpCanceled: w.u8(39)
         case .closeInProgress: w.u8(40)
+        case .tradingHalted: w.u8(41)
+        case .globalCloseOnly: w.u8(42)
+        case .groupDisabled: w.u8(43)
+        case .groupCloseOnly: w.u8(44)
         }
     }
 
@@ -97,6 +101,10 @@ enum RejectReasonCodec {
         case 38: return .lpTimeout
         case 39: return .lpCanceled
         case 40: return .closeInProgress
+        case 41: return .tradingHalted
+        case 42: return .globalCloseOnly
+        case 43: return .groupDisabled
+        case 44: return .groupCloseOnly
         default: throw DecodeError(offset: r.offset - 1, problem: "reject reason \(tag) is not a known value")
         }
     }

@@ -5,7 +5,7 @@ import RTXDigest
 /// account and currency), so equal states give equal bytes in any process. Derived state
 /// (exposures, account margins, lookup tables) is rebuilt on restore, not stored.
 extension TradingCore {
-    public static let snapshotVersion: UInt16 = 1
+    public static let snapshotVersion: UInt16 = 2
 
     public func snapshot() -> [UInt8] {
         var w = BinaryWriter(capacity: 4096)
@@ -16,13 +16,17 @@ extension TradingCore {
         w.u64(nextEntryID)
         w.u64(feeScheduleID)
         CommandCodec.encode(feeSchedule, into: &w)
+        w.u8(globalTradingState.rawValue)
         w.u32(UInt32(symbols.count))
         for (i, s) in symbols.enumerated() {
             CommandCodec.encode(s, into: &w)
             w.i64(bids[i]); w.i64(asks[i]); w.i64(quoteTimes[i]); w.i64(bidVolumes[i]); w.i64(askVolumes[i])
         }
         w.u32(UInt32(groups.count))
-        for g in groups { CommandCodec.encode(g, into: &w) }
+        for (g, spec) in groups.enumerated() {
+            CommandCodec.encode(spec, into: &w)
+            w.u8(groupTradingStates[g].rawValue)
+        }
         w.u32(UInt32(accounts.count))
         for a in accounts {
             CommandCodec.encode(a.spec, into: &w)
@@ -82,6 +86,7 @@ extension TradingCore {
         nextEntryID = try r.u64("next entry id")
         feeScheduleID = try r.u64("fee schedule id")
         feeSchedule = try CommandCodec.decodeFeeSchedule(&r)
+        globalTradingState = try r.enumeration(TradingState.self, "global trading state")
         let symbolCount = Int(try r.u32("symbol count"))
         for _ in 0 ..< symbolCount {
             let spec = try CommandCodec.decodeSymbol(&r)
@@ -96,7 +101,9 @@ extension TradingCore {
             let spec = try CommandCodec.decodeGroup(&r)
             groupByName[spec.name] = GroupIndex(groups.count)
             groups.append(spec)
+            groupTradingStates.append(try r.enumeration(TradingState.self, "group trading state"))
         }
+        exposureTotals.resize(groups: groups.count, symbols: symbols.count)
         guard feeSchedule.problem(symbolCount: symbols.count, groupCount: groups.count) == nil else {
             throw DecodeError(offset: r.offset, problem: "the fee schedule refers to unknown symbols or groups")
         }
@@ -200,6 +207,7 @@ extension TradingCore {
             x.shortVolume += p.volume; x.shortCost += p.cost; x.shortMargin += p.margin
         }
         exposures[Int(e)] = x
+        exposureTotals.add(group: accounts[Int(p.accountIndex)].spec.group, symbol: p.symbol, book: p.book, side: p.side, volume: p.volume, cost: p.cost)
         accounts[Int(p.accountIndex)].margin += x.margin - before
         accounts[Int(p.accountIndex)].openPositions += 1
     }

@@ -13,6 +13,7 @@ extension TradingCore {
         bidVolumes.append(0)
         askVolumes.append(0)
         symbolTriggerGroups.append([])
+        exposureTotals.resize(groups: groups.count, symbols: symbols.count)
         rebuildConversionRoutes()
         rebuildMarkupTable()
         events.append(.symbolDefined(index))
@@ -24,11 +25,48 @@ extension TradingCore {
         events.append(.symbolTradingStateChanged(symbol, state))
     }
 
+    mutating func setGroupTradingState(_ group: GroupIndex, _ state: TradingState, _ seq: UInt64) {
+        guard group >= 0, Int(group) < groups.count else { return reject(seq, .unknownGroup) }
+        groupTradingStates[Int(group)] = state
+        events.append(.groupTradingStateChanged(group, state))
+    }
+
+    mutating func setGlobalTradingState(_ state: TradingState) {
+        globalTradingState = state
+        events.append(.globalTradingStateChanged(state))
+    }
+
+    /// The state that applies to an account of `group` trading `symbol`: the strictest of the
+    /// global, group and symbol switches (full < close only < disabled).
+    @inline(__always)
+    func tradingState(_ symbol: SymbolIndex, group: GroupIndex) -> TradingState {
+        let strictest = max(globalTradingState.rawValue, groupTradingStates[Int(group)].rawValue, symbols[Int(symbol)].tradingState.rawValue)
+        return TradingState(rawValue: strictest)!
+    }
+
+    /// Which trading switch refuses an order of an account of `group` in `symbol`, or nil.
+    /// Orders that only reduce or close pass close-only switches. A halt is reported before a
+    /// close-only switch, and the wider scope first (global, group, symbol).
+    func tradingSwitchProblem(_ symbol: SymbolIndex, group: GroupIndex, reducing: Bool) -> RejectReason? {
+        let states = (globalTradingState, groupTradingStates[Int(group)], symbols[Int(symbol)].tradingState)
+        if states.0 == .disabled { return .tradingHalted }
+        if states.1 == .disabled { return .groupDisabled }
+        if states.2 == .disabled { return .symbolDisabled }
+        if reducing { return nil }
+        if states.0 == .closeOnly { return .globalCloseOnly }
+        if states.1 == .closeOnly { return .groupCloseOnly }
+        if states.2 == .closeOnly { return .symbolCloseOnly }
+        return nil
+    }
+
     mutating func defineGroup(_ spec: GroupSpec, _ seq: UInt64) {
         if let problem = spec.problem() { return reject(seq, problem) }
         guard groupByName[spec.name] == nil else { return reject(seq, .duplicateName) }
+        guard groups.count < Int(Int32.max) else { return reject(seq, .overflow) }
         let index = GroupIndex(groups.count)
         groups.append(spec)
+        groupTradingStates.append(.full)
+        exposureTotals.resize(groups: groups.count, symbols: symbols.count)
         groupByName[spec.name] = index
         rebuildMarkupTable()
         events.append(.groupDefined(index))

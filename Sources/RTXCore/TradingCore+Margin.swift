@@ -145,11 +145,18 @@ extension TradingCore {
     /// A position's stop loss, take profit and trailing distance, or nil for an unknown position.
     public func positionProtection(_ id: PositionID) -> Protection? { position(id)?.protection }
 
-    /// Whether positions in `symbol` could be closed now (not disabled, in session, fresh quote).
-    public func canCloseNow(_ symbol: SymbolIndex) -> Bool {
-        guard validSymbol(symbol) else { return false }
-        let spec = symbols[Int(symbol)]
-        return spec.tradingState != .disabled && spec.sessions.isOpen(atNs: lastTimeNs) && quoteProblem(symbol) == nil
+    /// Whether an account's positions in `symbol` could be closed now (not disabled globally,
+    /// for its group or for the symbol; in session; fresh quote).
+    public func canCloseNow(_ symbol: SymbolIndex, account id: AccountID) -> Bool {
+        guard validSymbol(symbol), let slot = accountSlot(id) else { return false }
+        return closingAllowed(symbol, group: accounts[Int(slot)].spec.group) == nil
+    }
+
+    /// The trading state that applies to an account of `group` in `symbol` (the strictest of
+    /// the global, group and symbol switches), or nil for an unknown group or symbol.
+    public func effectiveTradingState(symbol: SymbolIndex, group: GroupIndex) -> TradingState? {
+        guard validSymbol(symbol), group >= 0, Int(group) < groups.count else { return nil }
+        return tradingState(symbol, group: group)
     }
 
     /// The group settings of an account.

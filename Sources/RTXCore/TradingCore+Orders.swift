@@ -79,11 +79,7 @@ extension TradingCore {
         guard canConvert(spec.profitCurrency, to: account.spec.currency) else { return .failure(.noCurrencyConversion) }
         let netting = nettingPosition(slot, r.symbol)
         let reducesOnly = netting.map { $0.position.side != r.side && r.volume <= $0.position.volume } ?? false
-        switch spec.tradingState {
-        case .disabled: return .failure(.symbolDisabled)
-        case .closeOnly where !reducesOnly: return .failure(.symbolCloseOnly)
-        default: break
-        }
+        if let problem = tradingSwitchProblem(r.symbol, group: account.spec.group, reducing: reducesOnly) { return .failure(problem) }
         guard spec.sessions.isOpen(atNs: lastTimeNs) else { return .failure(.marketClosed) }
         if let problem = volumeProblem(r.volume, symbol: r.symbol, group: account.spec.group) { return .failure(problem) }
         guard account.status == .active || reducesOnly else { return .failure(.accountSuspended) }

@@ -50,7 +50,7 @@ extension TradingCore {
         let spec = symbols[Int(r.symbol)]
         let account = accounts[Int(slot)]
         guard canConvert(spec.profitCurrency, to: account.spec.currency) else { return .noCurrencyConversion }
-        if spec.tradingState != .full { return spec.tradingState == .disabled ? .symbolDisabled : .symbolCloseOnly }
+        if let problem = tradingSwitchProblem(r.symbol, group: account.spec.group, reducing: false) { return problem }
         guard account.status == .active else { return .accountSuspended }
         if let problem = volumeProblem(r.volume, symbol: r.symbol, group: account.spec.group) { return problem }
         guard r.expiresAtNs == 0 || r.expiresAtNs > lastTimeNs else { return .invalidExpiry }

@@ -40,9 +40,11 @@ extension TradingCore {
         freeExposureSlots.append(slot)
     }
 
-    /// Applies a change of one side's sums to an exposure and the account's margin.
-    private mutating func changeExposure(_ slot: Int32, side: Side, volume: Int64, cost: Int128, margin: Int64) {
+    /// Applies a change of one side's sums to an exposure, the account's margin and the
+    /// symbol and group totals of the position's book.
+    private mutating func changeExposure(_ slot: Int32, side: Side, book: Book, volume: Int64, cost: Int128, margin: Int64) {
         var e = exposures[Int(slot)]!
+        exposureTotals.add(group: accounts[Int(e.accountIndex)].spec.group, symbol: e.symbol, book: book, side: side, volume: volume, cost: cost)
         let before = e.margin
         if side == .buy {
             e.longVolume += volume
@@ -75,7 +77,7 @@ extension TradingCore {
         positionSlot[id] = slot
         let e = exposureSlot(account: account, symbol: symbol)
         exposures[Int(e)]!.positions.append(slot)
-        changeExposure(e, side: side, volume: volume, cost: cost, margin: margin)
+        changeExposure(e, side: side, book: book, volume: volume, cost: cost, margin: margin)
         accounts[Int(account)].openPositions += 1
         events.append(.position(PositionEvent(change: .opened, positionID: id, account: accounts[Int(account)].spec.id, symbol: symbol,
                                               side: side, book: book, volume: volume, changedVolume: volume, priceTicks: priceTicks,
@@ -92,7 +94,7 @@ extension TradingCore {
         p.cost += cost
         p.margin = newMargin
         positions[Int(slot)] = p
-        changeExposure(existingExposure(account: p.accountIndex, symbol: p.symbol)!, side: p.side, volume: volume, cost: cost, margin: marginDelta)
+        changeExposure(existingExposure(account: p.accountIndex, symbol: p.symbol)!, side: p.side, book: p.book, volume: volume, cost: cost, margin: marginDelta)
         events.append(.position(PositionEvent(change: .increased, positionID: p.id, account: accounts[Int(p.accountIndex)].spec.id,
                                               symbol: p.symbol, side: p.side, book: p.book, volume: p.volume, changedVolume: volume,
                                               priceTicks: priceTicks, realizedPnl: 0, margin: p.margin)))
@@ -140,7 +142,7 @@ extension TradingCore {
         p.cost -= plan.closedCost
         p.margin -= plan.releasedMargin
         let exposure = existingExposure(account: p.accountIndex, symbol: p.symbol)!
-        changeExposure(exposure, side: p.side, volume: -volume, cost: -plan.closedCost, margin: -plan.releasedMargin)
+        changeExposure(exposure, side: p.side, book: p.book, volume: -volume, cost: -plan.closedCost, margin: -plan.releasedMargin)
         var stats = accounts[Int(p.accountIndex)].statistics
         stats.trades += 1
         if pnl > 0 { stats.wins += 1 }
@@ -178,7 +180,7 @@ extension TradingCore {
         let amount = volume == 0 ? p.volume : volume
         guard amount > 0, amount <= p.volume, amount % spec.volumeStep == 0,
               amount == p.volume || p.volume - amount >= spec.volumeMin else { return reject(seq, .invalidCloseVolume) }
-        if let reason = closingAllowed(p.symbol) { return reject(seq, reason) }
+        if let reason = closingAllowed(p.symbol, group: accounts[Int(slot)].spec.group) { return reject(seq, reason) }
         if p.book == .a {
             guard p.closingOrder == 0 else { return reject(seq, .closeInProgress) }
             routeClientClose(pslot, volume: amount, orderID: seq, cause: .closeCommand)
@@ -192,11 +194,11 @@ extension TradingCore {
         accountUpdated(slot)
     }
 
-    /// Whether positions in `symbol` can be closed now (closing is allowed in close-only and
-    /// needs a fresh quote inside the session).
-    func closingAllowed(_ symbol: SymbolIndex) -> RejectReason? {
+    /// Why positions in `symbol` of an account in `group` cannot be closed now, or nil
+    /// (closing is allowed in close-only and needs a fresh quote inside the session).
+    func closingAllowed(_ symbol: SymbolIndex, group: GroupIndex) -> RejectReason? {
         let spec = symbols[Int(symbol)]
-        if spec.tradingState == .disabled { return .symbolDisabled }
+        if let problem = tradingSwitchProblem(symbol, group: group, reducing: true) { return problem }
         if !spec.sessions.isOpen(atNs: lastTimeNs) { return .marketClosed }
         return quoteProblem(symbol)
     }
@@ -218,7 +220,7 @@ extension TradingCore {
         guard let s1 = positionSlot[first], let s2 = positionSlot[second], let p1 = positions[Int(s1)], let p2 = positions[Int(s2)],
               p1.accountIndex == slot, p2.accountIndex == slot else { return reject(seq, .unknownPosition) }
         guard p1.symbol == p2.symbol, p1.side != p2.side, p1.book != .a, p2.book != .a else { return reject(seq, .closeByMismatch) }
-        if let reason = closingAllowed(p1.symbol) { return reject(seq, reason) }
+        if let reason = closingAllowed(p1.symbol, group: accounts[Int(slot)].spec.group) { return reject(seq, reason) }
         let volume = min(p1.volume, p2.volume)
         let spec = symbols[Int(p1.symbol)]
         let cost1 = volume == p1.volume ? p1.cost : p1.cost * Int128(volume) / Int128(p1.volume)

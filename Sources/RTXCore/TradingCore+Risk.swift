@@ -171,12 +171,7 @@ extension TradingCore {
         for p in candidates {
             guard let (e, m) = riskFigures(slot) else { break }
             if e * 100 > Int128(group.stopOutLevelPercent) * (m - releasedAtLPs) { break }
-            let spec = symbols[Int(p.symbol)]
-            var blocked: RejectReason?
-            if spec.tradingState == .disabled { blocked = .symbolDisabled }
-            else if !spec.sessions.isOpen(atNs: lastTimeNs) { blocked = .marketClosed }
-            else if let problem = quoteProblem(p.symbol) { blocked = problem }
-            if let blocked {
+            if let blocked = closingAllowed(p.symbol, group: account.spec.group) {
                 events.append(.stopOutBlocked(account: account.spec.id, position: p.id, reason: blocked))
                 continue
             }

@@ -63,6 +63,12 @@ public struct TradingCore {
     /// Available size at the last quote per symbol (0: unknown).
     var bidVolumes: [Int64] = []
     var askVolumes: [Int64] = []
+    /// Trading switches above the symbols' own: the engine's, and one per group (by index).
+    var globalTradingState = TradingState.full
+    var groupTradingStates: [TradingState] = []
+    /// Net holdings per (symbol, book) and per (group, symbol, book), kept at every position
+    /// change (derived; `ExposureTotals`).
+    var exposureTotals = ExposureTotals()
 
     public internal(set) var lastSequence: UInt64 = 0
     public internal(set) var lastTimeNs: Int64 = 0
@@ -110,6 +116,8 @@ public struct TradingCore {
         case .executionReport(let report): executionReport(report, seq)
         case .setFeeSchedule(let schedule): setFeeSchedule(schedule, seq)
         case .rollover: rollover(seq)
+        case .setGroupTradingState(let group, let state): setGroupTradingState(group, state, seq)
+        case .setGlobalTradingState(let state): setGlobalTradingState(state)
         }
         if !riskQueue.isEmpty { processRisk() }
     }

@@ -65,7 +65,7 @@ struct CommandGenerator {
         switch rng.below(10) {
         case 0: routes.remove(at: i); return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .rejected, text: "no"))
         case 1: routes.remove(at: i); return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .canceled))
-        case 2, 3 where left > step:
+        case 2 where left > step, 3 where left > step:
             let part = step * Int64(1 + rng.below(max(1, Int(left / step) - 1)))
             routes[i] = (route, filled + part, execs + [exec])
             return .executionReport(LPExecution(engineOrderID: route.engineOrderID, execID: exec, kind: .partialFill, lastPriceTicks: price, lastVolume: part))
@@ -204,7 +204,13 @@ struct CommandGenerator {
         case 94 ..< 96: return .grantCredit(account: account, amount: Fx.money(Int64(rng.below(300))) * (rng.chance(30) ? -1 : 1), adminID: 1, reason: "promo")
         case 96 ..< 97: return .adjustBalance(account: account, amount: Fx.money(Int64(rng.below(100) - 50)), adminID: 2, reason: "fix")
         case 97 ..< 98: return .setAccountStatus(account, rng.chance(70) ? .active : .suspended)
-        default: return .setSymbolTradingState(symbol, [TradingState.full, .full, .closeOnly, .disabled][rng.below(4)])
+        default:
+            let state = [TradingState.full, .full, .full, .closeOnly, .disabled][rng.below(5)]
+            switch rng.below(4) {
+            case 0: return .setGlobalTradingState(state)
+            case 1: return .setGroupTradingState(0, state)
+            default: return .setSymbolTradingState(symbol, state)
+            }
         }
     }
 }
@@ -265,6 +271,25 @@ struct CommandGenerator {
             if let s = h.core.accountSummary(id), s.freeMargin < 0 { problems.append("fill left \(id)'s free margin negative: \(s.freeMargin)") }
             if let s = h.core.accountSummary(id), s.reservedMargin < 0 { problems.append("negative reserved margin") }
         }
+        // Exposure totals kept incrementally equal the sums over the positions.
+        var sums: [Int: NetExposure] = [:]
+        for id in [AccountID](arrayLiteral: 11, 12, 13, 14, 15) {
+            for p in h.core.positions(of: id) {
+                let key = Int(p.symbol) * 3 + Int(p.book.rawValue) - 1
+                var x = sums[key, default: NetExposure()]
+                if p.side == .buy { x.longVolume += p.volume } else { x.shortVolume += p.volume }
+                sums[key] = x
+            }
+        }
+        for s in 0 ..< 3 {
+            for book in Book.allCases {
+                let kept = h.core.exposure(symbol: SymbolIndex(s), book: book)!, group = h.core.exposure(group: 0, symbol: SymbolIndex(s), book: book)!
+                let sum = sums[s * 3 + Int(book.rawValue) - 1, default: NetExposure()]
+                if kept != group || kept.longVolume != sum.longVolume || kept.shortVolume != sum.shortVolume {
+                    problems.append("exposure \(s)/\(book): kept \(kept), group \(group), positions \(sum)")
+                }
+            }
+        }
         for c in h.core.currencies where h.core.ledgerTotal(currency: c) != 0 { problems.append("ledger in \(c) does not balance") }
         // After any quote, an account at or below its stop out level (counting margin of
         // positions whose close is at an LP as released) has nothing left to close that could
@@ -275,7 +300,7 @@ struct CommandGenerator {
                 let positions = h.core.positions(of: id)
                 let margin = Int128(s.reservedMargin) + positions.filter { !$0.closing }.reduce(Int128(0)) { $0 + Int128($1.margin) }
                 guard margin > 0, Int128(s.equity) * 100 <= Int128(group.stopOutLevelPercent) * margin else { continue }
-                let closable = positions.filter { !$0.closing && h.core.canCloseNow($0.symbol) }
+                let closable = positions.filter { !$0.closing && h.core.canCloseNow($0.symbol, account: id) }
                 if !closable.isEmpty { problems.append("account \(id) below stop out with closable positions \(closable.map(\.id))") }
             }
         }
@@ -316,6 +341,10 @@ struct CommandGenerator {
             var replayed = TradingCore()
             for e in h.log { replayed.apply(e) }
             #expect(replayed.stateHash() == hash, "seed \(seed): replay from the log")
+            let restored = try TradingCore(snapshot: h.core.snapshot())
+            for s in 0 ..< SymbolIndex(3) where restored.exposure(symbol: s) != h.core.exposure(symbol: s) {
+                Issue.record("seed \(seed): exposure of \(s) rebuilt from the snapshot differs"); return
+            }
             for (position, bytes) in snapshots {
                 var restored = try TradingCore(snapshot: bytes)
                 for e in h.log[position...] { restored.apply(e) }
