@@ -1,8 +1,9 @@
 /// The binary form of commands, for the journal and for replay in another process.
-/// Format version 1: an envelope is `u64 sequence, i64 timeNs, u8 tag, fields...`; the tags
+/// Format version 2 (version 1, before the group's margin call re-arm level, was never
+/// released): an envelope is `u64 sequence, i64 timeNs, u8 tag, fields...`; the tags
 /// and field orders below are frozen; a new command gets a new tag.
 public enum CommandCodec {
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
 
     enum Tag: UInt8 {
         case defineSymbol = 1, setSymbolTradingState, defineGroup, openAccount, setAccountStatus, quote, deposit, withdraw,
@@ -153,14 +154,15 @@ public enum CommandCodec {
 
     static func encode(_ g: GroupSpec, into w: inout BinaryWriter) {
         w.string(g.name); w.i64(g.marginCallLevelPercent); w.i64(g.stopOutLevelPercent); w.i64(g.maxOrderVolume); w.i64(Int64(g.maxOpenPositions))
-        w.i64(g.aBookTimeoutMs); w.bool(g.negativeBalanceProtection)
+        w.i64(g.aBookTimeoutMs); w.bool(g.negativeBalanceProtection); w.i64(g.marginCallRearmPercent)
     }
 
     static func decodeGroup(_ r: inout BinaryReader) throws(DecodeError) -> GroupSpec {
         GroupSpec(name: try r.string("group name"), marginCallLevelPercent: try r.i64("margin call level"),
                   stopOutLevelPercent: try r.i64("stop out level"), maxOrderVolume: try r.i64("max order volume"),
                   maxOpenPositions: Int(try r.i64("max open positions")), aBookTimeoutMs: try r.i64("A-Book time-out"),
-                  negativeBalanceProtection: try r.bool("negative balance protection"))
+                  negativeBalanceProtection: try r.bool("negative balance protection"),
+                  marginCallRearmPercent: try r.i64("margin call re-arm"))
     }
 
     static func encode(_ a: AccountSpec, into w: inout BinaryWriter) {

@@ -1,4 +1,6 @@
-/// A binary min-heap. Thread: the core's.
+/// A 4-ary min-heap (half the depth of a binary heap, children adjacent in memory; sifts
+/// move a hole instead of swapping). The element order must be total for pops to be
+/// deterministic. Thread: the core's.
 struct MinHeap<Element: Comparable> {
     private(set) var entries: [Element] = []
 
@@ -8,12 +10,15 @@ struct MinHeap<Element: Comparable> {
 
     mutating func push(_ e: Element) {
         entries.append(e)
-        var i = entries.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard entries[i] < entries[parent] else { break }
-            entries.swapAt(i, parent)
-            i = parent
+        entries.withUnsafeMutableBufferPointer { b in
+            var i = b.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 2
+                guard e < b[parent] else { break }
+                b[i] = b[parent]
+                i = parent
+            }
+            b[i] = e
         }
     }
 
@@ -21,19 +26,25 @@ struct MinHeap<Element: Comparable> {
         guard !entries.isEmpty else { return nil }
         let top = entries[0]
         let last = entries.removeLast()
-        if !entries.isEmpty {
-            entries[0] = last
+        guard !entries.isEmpty else { return top }
+        entries.withUnsafeMutableBufferPointer { b in
+            let n = b.count
             var i = 0
-            let n = entries.count
             while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n, entries[l] < entries[m] { m = l }
-                if r < n, entries[r] < entries[m] { m = r }
-                if m == i { break }
-                entries.swapAt(i, m)
+                let first = 4 * i + 1
+                guard first < n else { break }
+                var m = first
+                let end = min(first + 4, n)
+                var c = first + 1
+                while c < end {
+                    if b[c] < b[m] { m = c }
+                    c += 1
+                }
+                guard b[m] < last else { break }
+                b[i] = b[m]
                 i = m
             }
+            b[i] = last
         }
         return top
     }

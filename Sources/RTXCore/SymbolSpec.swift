@@ -115,10 +115,14 @@ public struct GroupSpec: Sendable, Equatable {
     public var aBookTimeoutMs: Int64
     /// After a stop out closes everything, a negative balance is written off (an adjustment).
     public var negativeBalanceProtection: Bool
+    /// Hysteresis of the margin call, percentage points: after a margin call the next one is
+    /// raised only once the level has been back above margin call level + this (0...1,000).
+    public var marginCallRearmPercent: Int64
     public init(name: String, marginCallLevelPercent: Int64 = 100, stopOutLevelPercent: Int64 = 50,
                 maxOrderVolume: Int64 = 0, maxOpenPositions: Int = 0, aBookTimeoutMs: Int64 = 5_000,
-                negativeBalanceProtection: Bool = false) {
+                negativeBalanceProtection: Bool = false, marginCallRearmPercent: Int64 = 5) {
         self.negativeBalanceProtection = negativeBalanceProtection
+        self.marginCallRearmPercent = marginCallRearmPercent
         self.name = name
         self.marginCallLevelPercent = marginCallLevelPercent
         self.stopOutLevelPercent = stopOutLevelPercent
@@ -129,7 +133,8 @@ public struct GroupSpec: Sendable, Equatable {
 
     func problem() -> RejectReason? {
         guard (1 ... 31).contains(name.utf8.count) else { return .invalidSpec(.name) }
-        guard stopOutLevelPercent >= 0, marginCallLevelPercent >= stopOutLevelPercent else { return .invalidSpec(.levels) }
+        guard stopOutLevelPercent >= 0, marginCallLevelPercent >= stopOutLevelPercent, marginCallLevelPercent <= 100_000,
+              (0 ... 1_000).contains(marginCallRearmPercent) else { return .invalidSpec(.levels) }
         guard maxOrderVolume >= 0, maxOpenPositions >= 0, (1 ... 600_000).contains(aBookTimeoutMs) else { return .invalidSpec(.limits) }
         return nil
     }

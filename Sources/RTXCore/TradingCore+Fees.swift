@@ -21,7 +21,8 @@ extension TradingCore {
 
     /// Commission for a trade of `volume` in the account's currency (0 when none applies).
     func commission(slot: Int32, symbol: SymbolIndex, volume: Int64, entry: Bool) -> Int64? {
-        let account = accounts[Int(slot)]
+        guard !feeSchedule.commissionTiers.isEmpty else { return 0 }
+        let account = (spec: accounts[Int(slot)].spec, ())
         guard let tier = feeSchedule.commissionTier(group: account.spec.group, symbol: symbol, volume: volume) else { return 0 }
         let charged = switch tier.charge {
         case .onEntry: entry
@@ -38,7 +39,7 @@ extension TradingCore {
     /// Charges the commission of a fill or a close.
     mutating func chargeCommission(slot: Int32, symbol: SymbolIndex, volume: Int64, entry: Bool, cause: UInt64, reference: UInt64) {
         guard let amount = commission(slot: slot, symbol: symbol, volume: volume, entry: entry), amount > 0 else { return }
-        let account = accounts[Int(slot)]
+        let account = (spec: accounts[Int(slot)].spec, ())
         post(.commission, from: .clientBalance(account.spec.id), to: .house(.commission), amount: amount, currency: account.spec.currency,
              cause: cause, reference: reference, detail: feeScheduleID)
     }

@@ -43,10 +43,10 @@ extension TradingCore {
 
     /// Σ floating P&L of an account.
     func floating(_ slot: Int32) -> Int128? {
-        let account = accounts[Int(slot)]
+        let group = accounts[Int(slot)].spec.group
         var total: Int128 = 0
-        for e in account.exposures {
-            guard let f = floating(exposures[Int(e)]!, group: account.spec.group) else { return nil }
+        for i in accounts[Int(slot)].exposures.indices {
+            guard let f = floating(exposures[Int(accounts[Int(slot)].exposures[i])]!, group: group) else { return nil }
             total += f
         }
         return total

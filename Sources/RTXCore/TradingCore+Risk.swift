@@ -1,8 +1,9 @@
 /// Margin call and stop out.
 ///
 /// Levels: margin level = equity × 100 / (margin + margin reserved at LPs), in percent. At
-/// or below the group's margin call level a `marginCall` event is raised once per crossing
-/// (it re-arms when the level is back above). At or below the stop out level positions are
+/// or below the group's margin call level a `marginCall` event is raised once per crossing;
+/// it re-arms when the level is back above the margin call level plus the group's re-arm
+/// hysteresis (default 5 points), so a level hovering at the line does not call every tick. At or below the stop out level positions are
 /// closed — largest required margin first, ties by lowest id — until the level is above the
 /// stop out level again or none remain: B-Book and C-Book positions close at once at the
 /// client quote, A-Book positions get a close sent to their LP (counted as released for the
@@ -16,10 +17,22 @@
 /// account's slack (equity above its next level) over the symbols it depends on — its
 /// positions' symbols and their conversion symbols — and registers, per symbol, the price at
 /// which that symbol alone would have used up its share, with a fourfold safety margin on
-/// the sensitivity and at most 0.5 % of the price. While no symbol has moved that far the
+/// the sensitivity where a currency conversion is involved (exact otherwise), and at most
+/// 0.5 % of the price. While no symbol has moved that far the
 /// level cannot have crossed, so the first quote that crosses a level always fires a trigger.
 /// An evaluation that finds the level above its thresholds changes nothing visible, so when
 /// a trigger fires does not matter, only that it fires no later than the crossing.
+/// A symbol an account's margin level depends on, while its risk triggers are placed.
+struct WatchedSymbol {
+    var symbol: SymbolIndex
+    var long: Int64
+    var short: Int64
+    /// A conversion symbol of the account's profits, not a position symbol.
+    var isConversion: Bool
+    /// For conversion symbols: Σ |floating P&L| converted through it, profit currency.
+    var exposure: Int128
+}
+
 extension TradingCore {
     mutating func markRiskDirty(_ slot: Int32) {
         guard !accounts[Int(slot)].riskQueued else { return }
@@ -46,41 +59,54 @@ extension TradingCore {
         riskQueue.removeAll(keepingCapacity: true)
     }
 
+    /// A group's stop out, margin call and margin call re-arm levels, percent.
+    @inline(__always)
+    func groupLevels(_ group: GroupIndex) -> (stopOut: Int128, marginCall: Int128, rearm: Int128) {
+        groups.withUnsafeBufferPointer {
+            let g = $0[Int(group)]
+            return (Int128(g.stopOutLevelPercent), Int128(g.marginCallLevelPercent), Int128(g.marginCallLevelPercent + g.marginCallRearmPercent))
+        }
+    }
+
     /// margin + reserved, and equity, when the account holds margin.
     func riskFigures(_ slot: Int32) -> (equity: Int128, margin: Int128)? {
-        let a = accounts[Int(slot)]
-        let margin = Int128(a.margin) + Int128(a.reservedMargin)
+        let (margin, balance) = accounts.withUnsafeBufferPointer {
+            (Int128($0[Int(slot)].margin) + Int128($0[Int(slot)].reservedMargin), Int128($0[Int(slot)].balance) + Int128($0[Int(slot)].credit))
+        }
         guard margin > 0, let f = floating(slot) else { return nil }
-        return (Int128(a.balance) + Int128(a.credit) + f, margin)
+        return (balance + f, margin)
     }
 
     /// Returns true when it stopped the account out.
     @discardableResult
     mutating func evaluateRisk(_ slot: Int32, allowStopOut: Bool) -> Bool {
+        riskEvaluations &+= 1
         retireRiskTriggers(slot)
-        guard let (equity, margin) = riskFigures(slot) else {
+        guard var figures = riskFigures(slot) else {
             accounts[Int(slot)].inMarginCall = false
             return false
         }
-        let group = groups[Int(accounts[Int(slot)].spec.group)]
+        let (stopOutLevel, marginCallLevel, rearmLevel) = groupLevels(accounts[Int(slot)].spec.group)
         var stopped = false
-        if allowStopOut, equity * 100 <= Int128(group.stopOutLevelPercent) * margin {
-            stopOut(slot, equity: equity, margin: margin)
+        if allowStopOut, figures.equity * 100 <= stopOutLevel * figures.margin {
+            stopOut(slot, equity: figures.equity, margin: figures.margin)
             stopped = true
+            guard let after = riskFigures(slot) else {
+                accounts[Int(slot)].inMarginCall = false
+                return stopped
+            }
+            figures = after
         }
-        guard let (e, m) = riskFigures(slot) else {
-            accounts[Int(slot)].inMarginCall = false
-            return stopped
-        }
-        if e * 100 <= Int128(group.marginCallLevelPercent) * m {
+        let (e, m) = figures
+        if e * 100 <= marginCallLevel * m {
             if !accounts[Int(slot)].inMarginCall {
                 accounts[Int(slot)].inMarginCall = true
                 events.append(.marginCall(account: accounts[Int(slot)].spec.id, equity: FixedMath.narrow(e) ?? 0, margin: FixedMath.narrow(m) ?? 0))
             }
-        } else {
-            accounts[Int(slot)].inMarginCall = false
+        } else if e * 100 > rearmLevel * m {
+            accounts[Int(slot)].inMarginCall = false     // re-armed: the next crossing calls again
         }
-        registerRiskTriggers(slot)
+        placeRiskTriggers(slot, equity: e, margin: m)
         return stopped
     }
 
@@ -95,17 +121,26 @@ extension TradingCore {
     mutating func registerRiskTriggers(_ slot: Int32) {
         retireRiskTriggers(slot)
         guard let (equity, margin) = riskFigures(slot) else { return }
-        let account = accounts[Int(slot)]
-        let group = groups[Int(account.spec.group)]
-        let level = Int128(account.inMarginCall ? group.stopOutLevelPercent : group.marginCallLevelPercent)
-        let slack = equity - FixedMath.divideRounded(level * margin, 100)
-        let recovery = account.inMarginCall ? FixedMath.divideRounded(Int128(group.marginCallLevelPercent) * margin, 100) - equity : 0
+        placeRiskTriggers(slot, equity: equity, margin: margin)
+    }
 
-        // The symbols it depends on: position symbols, then conversion symbols.
-        var watched: [(symbol: SymbolIndex, long: Int64, short: Int64, isConversion: Bool, exposure: Int128)] = []
+    /// Places the triggers for an account whose old ones are retired, from its current
+    /// equity and margin.
+    private mutating func placeRiskTriggers(_ slot: Int32, equity: Int128, margin: Int128) {
+        let account = (spec: accounts[Int(slot)].spec, inMarginCall: accounts[Int(slot)].inMarginCall, exposures: accounts[Int(slot)].exposures)
+        let (stopOutLevel, marginCallLevel, rearmLevel) = groupLevels(account.spec.group)
+        let level = account.inMarginCall ? stopOutLevel : marginCallLevel
+        let slack = equity - FixedMath.divideRounded(level * margin, 100)
+        let recovery = account.inMarginCall ? FixedMath.divideRounded(rearmLevel * margin, 100) - equity : 0
+
+        // The symbols it depends on: position symbols, then conversion symbols (in a buffer
+        // kept between evaluations, so an evaluation does not allocate).
+        var watched = riskScratch
+        riskScratch = []
+        watched.removeAll(keepingCapacity: true)
         for e in account.exposures {
             let x = exposures[Int(e)]!
-            watched.append((x.symbol, x.longVolume, x.shortVolume, false, 0))
+            watched.append(WatchedSymbol(symbol: x.symbol, long: x.longVolume, short: x.shortVolume, isConversion: false, exposure: 0))
         }
         let positionSymbols = watched.count
         for i in 0 ..< positionSymbols {
@@ -117,34 +152,40 @@ extension TradingCore {
             if let j = watched.firstIndex(where: { $0.isConversion && $0.symbol == route.symbol }) {
                 watched[j].exposure += f < 0 ? -f : f
             } else {
-                watched.append((route.symbol, 0, 0, true, f < 0 ? -f : f))
+                watched.append(WatchedSymbol(symbol: route.symbol, long: 0, short: 0, isConversion: true, exposure: f < 0 ? -f : f))
             }
         }
+        let hasConversions = watched.count > positionSymbols
         let n = Int128(max(1, watched.count))
         let version = nextTriggerVersion
         nextTriggerVersion += 1
         accounts[Int(slot)].riskVersion = version
-        var placed: [(symbol: SymbolIndex, side: TriggerSide)] = []
+        accounts[Int(slot)].riskTriggers.removeAll(keepingCapacity: true)
+        let tieBreak = Self.tieBreak(.risk(slot))
         for w in watched {
             let (bid, ask) = clientQuote(w.symbol, group: account.spec.group)
             guard bid > 0 else { continue }
-            // Money per tick of this symbol, with a fourfold margin for spreads and cross terms.
+            // Money per tick of this symbol. For a symbol whose profit is in the account's
+            // currency this is exact (P&L is linear in its price); where a conversion is
+            // involved a fourfold margin covers the cross terms.
             let perTick: Int128
             if w.isConversion {
                 perTick = w.exposure * 4 / Int128(max(1, bid)) + 1
             } else {
                 let v = Int128(w.long) + Int128(w.short)
                 let tick = accountMoney(ofCost: v, symbol: w.symbol, slot: slot) ?? v
-                perTick = (tick < 0 ? -tick : tick) * 4 + 1
+                let exact = !hasConversions && symbols[Int(w.symbol)].profitCurrency == account.spec.currency
+                perTick = (tick < 0 ? -tick : tick) * (exact ? 1 : 4) + 1
             }
             let cap = Int128(bid / 200)
             let down = slack <= 0 ? 0 : min(cap, slack / (n * perTick))
             let up = recovery <= 0 ? 0 : min(cap, recovery / (n * perTick))
+            let book = Int(triggerBook(w.symbol, account.spec.group))
             func add(_ side: TriggerSide, _ price: Int64) {
-                triggerBooks[Int(triggerBook(w.symbol, account.spec.group))].heaps[side.rawValue].push(
-                    TriggerEntry(key: side == .askAtOrAbove || side == .bidAtOrAbove ? price : -price, sequence: Self.tieBreak(.risk(slot)),
+                triggerBooks[book].heaps[side.rawValue].push(
+                    TriggerEntry(key: side == .askAtOrAbove || side == .bidAtOrAbove ? price : -price, sequence: tieBreak,
                                  target: .risk(slot), version: version))
-                placed.append((w.symbol, side))
+                accounts[Int(slot)].riskTriggers.append((w.symbol, side))
             }
             if w.long > 0 || w.isConversion { add(.bidAtOrBelow, bid - Int64(down)) }
             if w.short > 0 || w.isConversion { add(.askAtOrAbove, ask + Int64(down)) }
@@ -153,7 +194,7 @@ extension TradingCore {
                 if w.short > 0 || w.isConversion { add(.askAtOrBelow, ask - Int64(up) - 1) }
             }
         }
-        accounts[Int(slot)].riskTriggers = placed
+        riskScratch = watched
     }
 
     /// Closes positions, largest margin first (ties: lowest id), until the level is above the

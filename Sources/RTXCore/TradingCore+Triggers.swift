@@ -100,9 +100,10 @@ extension TradingCore {
             while fired, passes < 8 {
                 fired = false
                 passes += 1
+                // Firing changes positions and orders, never the quote.
+                let (bid, ask) = clientQuote(symbol, group: group)
                 for side in TriggerSide.allCases {
                     while let top = triggerBooks[Int(book)].heaps[side.rawValue].peek {
-                        let (bid, ask) = clientQuote(symbol, group: group)
                         let crosses: Bool = switch side {
                         case .askAtOrAbove: ask >= top.key
                         case .askAtOrBelow: ask <= -top.key

@@ -60,6 +60,8 @@ public struct TradingCore {
     var conversionRoutes: [UInt64: ConversionRoute] = [:]
     /// Accounts to evaluate for margin call and stop out at the end of the command (derived).
     var riskQueue: [Int32] = []
+    /// Scratch buffer of `placeRiskTriggers` (derived, empty between commands' use).
+    var riskScratch: [WatchedSymbol] = []
     /// Available size at the last quote per symbol (0: unknown).
     var bidVolumes: [Int64] = []
     var askVolumes: [Int64] = []
@@ -69,6 +71,10 @@ public struct TradingCore {
     /// Net holdings per (symbol, book) and per (group, symbol, book), kept at every position
     /// change (derived; `ExposureTotals`).
     var exposureTotals = ExposureTotals()
+
+    /// How many account margin evaluations this instance has run (a diagnostic for the
+    /// benchmarks and the metrics; not part of the state, the snapshot or the hash).
+    public internal(set) var riskEvaluations = 0
 
     public internal(set) var lastSequence: UInt64 = 0
     public internal(set) var lastTimeNs: Int64 = 0

@@ -10,6 +10,7 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "quote-ingest": QuoteIngestBench.run,
     "core-orders": CoreOrdersBench.run,
     "core-quotes": CoreQuotesBench.run,
+    "core-risk": CoreRiskBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

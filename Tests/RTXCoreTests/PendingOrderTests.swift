@@ -11,6 +11,7 @@ import Testing
     }
 
     /// Places an order and returns its id (checking it rests ACCEPTED).
+    @discardableResult
     func place(_ h: CoreHarness, _ side: Side, _ type: PendingType, price: Int64, limit: Int64 = 0) -> OrderID {
         let events = h.pending(1, h.eurusd, side, type, Fx.lots(10), price: price, limit: limit)
         let states = h.orders(events).map(\.state)

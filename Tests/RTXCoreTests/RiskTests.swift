@@ -23,7 +23,10 @@ import Testing
         // bid 1.07595: loss 915 → equity 1,085 ≤ 1,085.10: one margin call.
         #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_595, askTicks: 107_605))).calls == [1])
         #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_590, askTicks: 107_600))).calls.isEmpty)   // still below: no repeat
-        // Back above (equity 1,190) re-arms it; the next crossing calls again.
+        // Back to 104.1 % (equity 1,130) is inside the 5-point re-arm band: crossing again does not call.
+        #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_640, askTicks: 107_650))).calls.isEmpty)
+        #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_590, askTicks: 107_600))).calls.isEmpty)
+        // Back above 105 % (equity 1,190: 109.7 %) re-arms it; the next crossing calls again.
         #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_700, askTicks: 107_710))).calls.isEmpty)
         #expect(events(h, h.apply(.quote(symbol: h.eurusd, bidTicks: 107_590, askTicks: 107_600))).calls == [1])
         // Stop out at 50 %: equity ≤ 542.55, i.e. a loss ≥ 1,457.45. bid 1.07053: loss 1,457 → equity 543: not yet.
@@ -101,5 +104,14 @@ import Testing
         #expect(h.core.positions(of: 1).count == 1)                  // until the LP fills
         h.report(close.engineOrderID, "C", .fill, price: 106_990, volume: Fx.lots(100))
         #expect(h.core.positions(of: 1).isEmpty)
+    }
+
+    @Test func groupLevelsAreChecked() {
+        let h = CoreHarness()
+        #expect(h.rejection(h.apply(.defineGroup(GroupSpec(name: "a", marginCallLevelPercent: 40, stopOutLevelPercent: 50)))) == .invalidSpec(.levels))
+        #expect(h.rejection(h.apply(.defineGroup(GroupSpec(name: "b", marginCallRearmPercent: -1)))) == .invalidSpec(.levels))
+        #expect(h.rejection(h.apply(.defineGroup(GroupSpec(name: "c", marginCallRearmPercent: 1_001)))) == .invalidSpec(.levels))
+        #expect(h.rejection(h.apply(.defineGroup(GroupSpec(name: "d", marginCallRearmPercent: 0)))) == nil)
+        #expect(h.core.groupIndex(named: "a") == nil && h.core.groupIndex(named: "d") == 1)
     }
 }
