@@ -307,6 +307,38 @@ struct CommandGenerator {
         return problems
     }
 
+    /// Stop outs in one command's events close (or report as blocked) positions in the
+    /// documented order: largest margin first, ties by lowest id, over the positions that
+    /// were open and not already closing when the stop out began.
+    static func checkStopOutOrder(_ events: [CoreEvent], before: [AccountID: [TradingCore.PositionSummary]]) -> [String] {
+        var problems: [String] = []
+        for (index, e) in events.enumerated() {
+            guard case .stopOut(let account, _, _) = e else { continue }
+            // Candidates: open before the command or opened by it, minus what closed or went to
+            // an LP before the stop out.
+            var margins: [PositionID: Int64] = [:]
+            for p in before[account, default: []] where !p.closing { margins[p.id] = p.margin }
+            for earlier in events[..<index] {
+                if case .position(let p) = earlier, p.account == account {
+                    if p.change == .opened { margins[p.positionID] = p.margin } else if p.change == .closed { margins[p.positionID] = nil }
+                }
+                if case .routeToLP(let r) = earlier, r.account == account, r.purpose == .clientClose { margins[r.positionID] = nil }
+            }
+            let expected = margins.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+            var actual: [PositionID] = []
+            for later in events[(index + 1)...] {
+                if case .stopOut(let other, _, _) = later, other != account { break }
+                if case .position(let p) = later, p.account == account, p.cause == .stopOut, p.change == .closed { actual.append(p.positionID) }
+                if case .routeToLP(let r) = later, r.account == account, r.purpose == .clientClose { actual.append(r.positionID) }
+                if case .stopOutBlocked(let a, let position, _) = later, a == account { actual.append(position) }
+            }
+            if Array(expected.prefix(actual.count)) != actual || (actual.isEmpty && !expected.isEmpty) {
+                problems.append("stop out of \(account) handled \(actual), documented order \(expected)")
+            }
+        }
+        return problems
+    }
+
     @Test func invariantsHoldOverGeneratedSequences() throws {
         var totalCommands = 0, fills = 0, rejections = 0, triggered = 0, lpFills = 0, stopOuts = 0, rollovers = 0
         for seed in 0 ..< UInt64(Self.sequenceCount) {
@@ -320,6 +352,8 @@ struct CommandGenerator {
             let setupLength = h.log.count
             for i in 0 ..< Self.commandsPerSequence {
                 let command = generator.next(h)
+                var before: [AccountID: [TradingCore.PositionSummary]] = [:]
+                for id in generator.accounts { before[id] = h.core.positions(of: id) }
                 let events = h.apply(command, advanceMs: Int64(1 + generator.rng.below(500)))
                 generator.observe(events)
                 totalCommands += 1
@@ -330,6 +364,7 @@ struct CommandGenerator {
                 if events.contains(where: { if case .stopOut = $0 { true } else { false } }) { stopOuts += 1 }
                 if case .rollover = command, !h.ledgerEntries(events).isEmpty { rollovers += 1 }
                 let problems = Self.check(h, events, balances: &balances, firstOrder: &firstOrder, command: command)
+                    + Self.checkStopOutOrder(events, before: before)
                 if !problems.isEmpty {
                     Issue.record("seed \(seed), command \(i) \(command): \(problems)")
                     return
