@@ -189,6 +189,9 @@ extension TradingCore {
         guard r.isAtEnd else { throw DecodeError(offset: r.offset, problem: "\(r.remaining) bytes after the snapshot's end") }
         for slot in 0 ..< accounts.count where accounts[slot].margin > 0 || accounts[slot].reservedMargin > 0 {
             registerRiskTriggers(Int32(slot))
+            if let (equity, margin) = riskFigures(Int32(slot)) {
+                updateStopOutBlocked(Int32(slot), equity: equity, margin: margin, stopOutLevel: groupLevels(accounts[slot].spec.group).stopOut)
+            }
         }
     }
 

@@ -84,19 +84,25 @@ extension TradingCore {
         retireRiskTriggers(slot)
         guard var figures = riskFigures(slot) else {
             accounts[Int(slot)].inMarginCall = false
+            stopOutBlockedAccounts.remove(slot)
             return false
         }
         let (stopOutLevel, marginCallLevel, rearmLevel) = groupLevels(accounts[Int(slot)].spec.group)
         var stopped = false
-        if allowStopOut, figures.equity * 100 <= stopOutLevel * figures.margin {
+        // An account already reported with every remaining position blocked is not stopped
+        // out again (and not reported again) until one of them can close.
+        if allowStopOut, figures.equity * 100 <= stopOutLevel * figures.margin,
+           !stopOutBlockedAccounts.contains(slot) || hasClosablePosition(slot) {
             stopOut(slot, equity: figures.equity, margin: figures.margin)
             stopped = true
             guard let after = riskFigures(slot) else {
                 accounts[Int(slot)].inMarginCall = false
+                stopOutBlockedAccounts.remove(slot)
                 return stopped
             }
             figures = after
         }
+        updateStopOutBlocked(slot, equity: figures.equity, margin: figures.margin, stopOutLevel: stopOutLevel)
         let (e, m) = figures
         if e * 100 <= marginCallLevel * m {
             if !accounts[Int(slot)].inMarginCall {
@@ -108,6 +114,38 @@ extension TradingCore {
         }
         placeRiskTriggers(slot, equity: e, margin: m)
         return stopped
+    }
+
+    /// Whether the account has a position that is not closing and could close now.
+    func hasClosablePosition(_ slot: Int32) -> Bool {
+        let group = accounts[Int(slot)].spec.group
+        for e in accounts[Int(slot)].exposures {
+            for p in exposures[Int(e)]!.positions where positions[Int(p)]!.closingOrder == 0 {
+                if closingAllowed(positions[Int(p)]!.symbol, group: group) == nil { return true }
+            }
+        }
+        return false
+    }
+
+    /// Keeps `stopOutBlockedAccounts` = the accounts at or below stop out holding a position
+    /// that is not closing and cannot close now. They are re-evaluated on every quote, time
+    /// tick and trading-switch change, which is when a blocked position can become closable.
+    mutating func updateStopOutBlocked(_ slot: Int32, equity: Int128, margin: Int128, stopOutLevel: Int128) {
+        var blocked = false
+        if equity * 100 <= stopOutLevel * margin {
+            let group = accounts[Int(slot)].spec.group
+            outer: for e in accounts[Int(slot)].exposures {
+                for p in exposures[Int(e)]!.positions where positions[Int(p)]!.closingOrder == 0 {
+                    if closingAllowed(positions[Int(p)]!.symbol, group: group) != nil { blocked = true; break outer }
+                }
+            }
+        }
+        if blocked { stopOutBlockedAccounts.insert(slot) } else { stopOutBlockedAccounts.remove(slot) }
+    }
+
+    /// Queues the blocked accounts for evaluation (see `updateStopOutBlocked`).
+    mutating func recheckBlockedStopOuts() {
+        for slot in stopOutBlockedAccounts { markRiskDirty(slot) }
     }
 
     mutating func retireRiskTriggers(_ slot: Int32) {

@@ -60,6 +60,9 @@ public struct TradingCore {
     var conversionRoutes: [UInt64: ConversionRoute] = [:]
     /// Accounts to evaluate for margin call and stop out at the end of the command (derived).
     var riskQueue: [Int32] = []
+    /// Accounts at or below stop out with a position that cannot close now (derived; see
+    /// `updateStopOutBlocked`). Order does not matter: evaluations run in slot order.
+    var stopOutBlockedAccounts: Set<Int32> = []
     /// Scratch buffer of `placeRiskTriggers` (derived, empty between commands' use).
     var riskScratch: [WatchedSymbol] = []
     /// Available size at the last quote per symbol (0: unknown).
@@ -124,6 +127,12 @@ public struct TradingCore {
         case .rollover: rollover(seq)
         case .setGroupTradingState(let group, let state): setGroupTradingState(group, state, seq)
         case .setGlobalTradingState(let state): setGlobalTradingState(state)
+        }
+        if !stopOutBlockedAccounts.isEmpty {
+            switch envelope.command {
+            case .quote, .timeTick, .setSymbolTradingState, .setGroupTradingState, .setGlobalTradingState: recheckBlockedStopOuts()
+            default: break
+            }
         }
         if !riskQueue.isEmpty { processRisk() }
     }

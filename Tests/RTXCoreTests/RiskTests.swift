@@ -90,6 +90,28 @@ import Testing
         #expect(list.contains(.stopOutBlocked(account: 1, position: eur, reason: .symbolDisabled)))
         // The EURUSD position stays; BTCUSD is closed instead.
         #expect(h.core.positions(of: 1).map(\.id) == [eur])
+        // Still below stop out (equity 184 − 10 spread ≤ 542.55): further quotes do not repeat the report.
+        let again = h.apply(.quote(symbol: h.btcusd, bidTicks: 4_690_000, askTicks: 4_691_000))
+        #expect(!again.contains { if case .stopOut = $0 { true } else { false } })
+        #expect(!again.contains { if case .stopOutBlocked = $0 { true } else { false } })
+        // The moment EURUSD trades again, the stop out closes it.
+        let enabled = h.apply(.setSymbolTradingState(h.eurusd, .full))
+        #expect(enabled.contains { if case .stopOut(1, _, _) = $0 { true } else { false } })
+        #expect(h.positionEvents(enabled).map(\.positionID) == [eur] && h.core.positions(of: 1).isEmpty)
+        // Also after a restore from a snapshot taken while blocked.
+        let g = CoreHarness()
+        g.openAccount(1, deposit: Fx.money(2_000))
+        g.quote(g.eurusd, 108_500, 108_510)
+        g.quote(g.btcusd, 6_500_000, 6_501_000)
+        g.market(1, g.eurusd, .buy, Fx.lots(100))
+        g.market(1, g.btcusd, .buy, 10_000_000)
+        g.apply(.setGlobalTradingState(.disabled))
+        g.apply(.quote(symbol: g.btcusd, bidTicks: 4_700_000, askTicks: 4_701_000))
+        #expect(g.core.positions(of: 1).count == 2)        // nothing can close during a halt
+        var restored = try TradingCore(snapshot: g.core.snapshot())
+        restored.apply(Envelope(sequence: g.sequence + 1, timeNs: g.timeNs + 1_000_000, command: .setGlobalTradingState(.full)))
+        g.apply(.setGlobalTradingState(.full))
+        #expect(g.core.positions(of: 1).count == 1 && restored.stateHash() == g.core.stateHash())
     }
 
     @Test func aBookPositionsAreClosedThroughTheLP() throws {
