@@ -26,17 +26,27 @@ let package = Package(
         .target(name: "RTXCore", dependencies: ["RTXDigest"]),
         // Host-internal C: the epoch read side's compiler fence and membarrier(2).
         .target(name: "CRTXHostSupport", path: "Sources/CRTXHostSupport"),
+        // libpq, for the journal and the read models.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // PostgreSQL client, journal and snapshot store, migrations, private PostgreSQL and Redis servers.
+        .target(name: "RTXStore", dependencies: ["CLibPQ"]),
         // Manifest, loader, ABI checks, host services, plugin instances.
         .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport", "RTXDigest"]),
+        // The running engine: configuration, sequencer, journal writer, core thread, LP order path, clock, recovery.
+        .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI"]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
             "RTXCore",
+            "RTXEngine",
+            "RTXStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
         .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI"]),
         .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
+        .testTarget(name: "RTXStoreTests", dependencies: ["RTXStore"]),
+        .testTarget(name: "RTXEngineTests", dependencies: ["RTXEngine", "RTXCore", "RTXPluginHost", "RTXStore"]),
     ]
 )

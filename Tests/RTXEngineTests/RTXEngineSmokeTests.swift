@@ -1,0 +1,4 @@
+import Testing
+@testable import RTXEngine
+
+@Test func engineModuleLinks() { _ = RTXEngine.self }

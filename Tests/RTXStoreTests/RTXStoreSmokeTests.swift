@@ -1,0 +1,4 @@
+import Testing
+@testable import RTXStore
+
+@Test func storeModuleLinks() { _ = RTXStore.self }
