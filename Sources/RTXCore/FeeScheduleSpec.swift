@@ -89,7 +89,7 @@ public struct FeeScheduleSpec: Equatable, Sendable {
         }
     }
 
-    func markup(group: GroupIndex, symbol: SymbolIndex) -> Markup? {
+    public func markup(group: GroupIndex, symbol: SymbolIndex) -> Markup? {
         var best: (Int, Markup)?
         for m in markups {
             let level = Self.specificity(group: m.group, symbol: m.symbol, for: group, symbol)

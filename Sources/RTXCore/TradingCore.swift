@@ -163,6 +163,10 @@ public struct TradingCore {
     public func symbolSpec(_ index: SymbolIndex) -> SymbolSpec? { validSymbol(index) ? symbols[Int(index)] : nil }
     public var symbolCount: Int { symbols.count }
     public var accountCount: Int { accounts.count }
+    /// Every account's id, in the order they were opened.
+    public var accountIDs: [AccountID] { accounts.map(\.spec.id) }
+    public var groupCount: Int { groups.count }
+    public func groupSpec(_ index: GroupIndex) -> GroupSpec? { index >= 0 && Int(index) < groups.count ? groups[Int(index)] : nil }
 
     /// The latest raw quote of a symbol (bid, ask, time), or nil.
     public func rawQuote(_ symbol: SymbolIndex) -> (bidTicks: Int64, askTicks: Int64, timeNs: Int64)? {

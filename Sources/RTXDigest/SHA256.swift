@@ -22,6 +22,13 @@ public struct SHA256: Sendable {
     public init() {}
 
     /// Hashes `bytes` in one call and returns the lowercase hex digest.
+    /// The 32-byte digest of `bytes`.
+    public static func digest(of bytes: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.update(bytes)
+        return h.finalize()
+    }
+
     public static func hexDigest<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(Array(bytes))

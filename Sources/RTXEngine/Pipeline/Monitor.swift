@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A mutex with a condition variable: state guarded by `withLock`, waits with a deadline.
+/// Thread: any; `wait` only inside `withLock`'s body (through the `Waiter` it passes).
+/// Lifetime: the pthread objects live as long as the monitor.
+final class Monitor<State>: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var state: State
+
+    init(_ state: State) {
+        self.state = state
+        pthread_mutex_init(&mutex, nil)
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(&condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    /// Lets a locked body wait for a change.
+    struct Waiter {
+        fileprivate let monitor: Monitor
+        /// Releases the lock until signalled or `deadlineNs` (CLOCK_MONOTONIC) passes; returns
+        /// false at the deadline. Spurious wake-ups happen: re-check the state.
+        func wait(untilMonotonicNs deadlineNs: Int64) -> Bool {
+            var ts = timespec(tv_sec: Int(deadlineNs / 1_000_000_000), tv_nsec: Int(deadlineNs % 1_000_000_000))
+            return pthread_cond_timedwait(&monitor.condition, &monitor.mutex, &ts) != ETIMEDOUT
+        }
+    }
+
+    @discardableResult
+    func withLock<R>(_ body: (inout State, Waiter) throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body(&state, Waiter(monitor: self))
+    }
+
+    @discardableResult
+    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body(&state)
+    }
+
+    /// Wakes every waiter (call after changing the state).
+    func broadcast() { pthread_cond_broadcast(&condition) }
+}
+
+/// Monotonic and wall clocks of the engine (the core never reads a clock).
+enum EngineClock {
+    static func monotonicNs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
+    }
+
+    static func wallNs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
+    }
+}
+
+/// Sleeps the calling thread for `ms` milliseconds.
+func sleepMs(_ ms: Int64) {
+    var ts = timespec(tv_sec: Int(ms / 1000), tv_nsec: Int((ms % 1000) * 1_000_000))
+    nanosleep(&ts, nil)
+}
