@@ -52,8 +52,8 @@ public struct TradingCore {
     var derivedCounter: UInt64 = 0
     // Core III: fees and conversion.
     /// The schedule in force and the journal sequence that set it (0: none yet).
-    var feeSchedule = FeeScheduleSpec.none
-    var feeScheduleID: UInt64 = 0
+    public internal(set) var feeSchedule = FeeScheduleSpec.none
+    public internal(set) var feeScheduleID: UInt64 = 0
     /// Resolved markup per (group, symbol): index group × symbolCount + symbol (derived).
     var markupTable: [FeeScheduleSpec.Markup?] = []
     /// Conversion routes by (from, to) currency pair (derived from the symbols).

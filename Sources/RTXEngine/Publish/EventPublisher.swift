@@ -55,8 +55,8 @@ public struct ClientQuote: Sendable, Equatable {
 }
 
 /// One subscriber's bounded queue. Thread: producers via the publisher; `next` from one reader.
-final class Subscriber: @unchecked Sendable {
-    enum Item: Sendable {
+public final class Subscriber: @unchecked Sendable {
+    public enum Item: Sendable {
         case events(sequence: UInt64, [CoreEvent])
         case quote(ClientQuote)
         /// The subscriber fell behind and was cut off.
@@ -105,7 +105,7 @@ final class Subscriber: @unchecked Sendable {
     }
 
     /// The next item, waiting up to `waitMs`; nil on time-out.
-    func next(waitMs: Int64) -> Item? {
+    public func next(waitMs: Int64) -> Item? {
         let deadline = EngineClock.monotonicNs() + waitMs * 1_000_000
         return monitor.withLock { s, waiter in
             while true {
@@ -120,5 +120,5 @@ final class Subscriber: @unchecked Sendable {
         }
     }
 
-    func cancel() { onClose(id) }
+    public func cancel() { onClose(id) }
 }
