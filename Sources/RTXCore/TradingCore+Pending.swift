@@ -164,3 +164,13 @@ extension TradingCore {
         timeOutLPOrders()
     }
 }
+
+extension TradingCore {
+    /// An account's resting orders by id (empty for an unknown account). Walks every
+    /// resting order: for queries, not the hot path.
+    public func pendingOrders(of id: AccountID) -> [(id: OrderID, request: PendingOrderRequest, stopTriggered: Bool)] {
+        guard let slot = accountSlot(id) else { return [] }
+        return pendingOrders.values.filter { $0.accountIndex == slot }.sorted { $0.id < $1.id }
+            .map { ($0.id, $0.request, $0.stopTriggered) }
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 import RTXCore
 
 /// `rtx core ...`: tools around the deterministic core.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 import RTXPluginHost
 
 /// `rtx plugins check [FILE]`: loads every plugin of a manifest exactly as the engine would

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 import RTXPluginHost
 
 /// `rtx plugins pin [FILE]`: writes each plugin's current sha256 into the manifest, so the

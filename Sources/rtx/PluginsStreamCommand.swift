@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 import RTXPluginHost
 import Synchronization
 #if canImport(Glibc)
@@ -68,9 +69,9 @@ struct PluginsStreamCommand: ParsableCommand {
                     seen[q.quote.symbol_id] = count + 1
                     guard count % printEvery == 0 else { return }
                     let symbol = symbols.name(of: q.quote.symbol_id) ?? "#\(q.quote.symbol_id)"
-                    let bid = PriceText.format(q.quote.bid_ticks, digits: q.quote.price_digits)
-                    let ask = PriceText.format(q.quote.ask_ticks, digits: q.quote.price_digits)
-                    let size = PriceText.trimmed(PriceText.format(q.quote.ask_volume, digits: 8))
+                    let bid = DecimalText.format(q.quote.bid_ticks, digits: Int(q.quote.price_digits))
+                    let ask = DecimalText.format(q.quote.ask_ticks, digits: Int(q.quote.price_digits))
+                    let size = DecimalText.formatTrimmed(q.quote.ask_volume, digits: 8)
                     print("\(adapter.instanceID)  \(symbol.padding(8))  bid \(bid)  ask \(ask)  size \(size) lots")
                 }
             }

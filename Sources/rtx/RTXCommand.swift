@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 
 /// `rtx`: the RTX trading engine's command line.
 struct RTXCommand: ParsableCommand {

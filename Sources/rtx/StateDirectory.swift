@@ -1,4 +1,5 @@
 import ArgumentParser
+import RTXEngine
 import RTXPluginHost
 #if canImport(Glibc)
 import Glibc
