@@ -6,7 +6,8 @@ struct RTXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtx",
         abstract: "RTX trading engine.",
-        subcommands: [PluginsCommand.self, CoreCommand.self])
+        subcommands: [PluginsCommand.self, CoreCommand.self, OrderCommand.self, AccountCommand.self, QuotesCommand.self,
+                      WatchCommand.self, StatusCommand.self])
 }
 
 /// `rtx plugins ...`: inspect and exercise the plugins of a manifest.
@@ -14,5 +15,17 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "Check and exercise the plugins named in a manifest.",
-        subcommands: [PluginsCheckCommand.self, PluginsStreamCommand.self, PluginsPinCommand.self])
+        subcommands: [PluginsCheckCommand.self, PluginsStreamCommand.self, PluginsPinCommand.self, PluginsReloadCommand.self])
+}
+
+/// `rtx plugins reload`: the running engine re-reads plugins.yaml and applies the difference.
+struct PluginsReloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload",
+        abstract: "Ask the running engine to re-read plugins.yaml and hot-swap what changed.")
+    @OptionGroup var socket: SocketOption
+
+    func run() throws {
+        try sendControl(["op": "reload"], socket) { $0["report"] as? String ?? "" }
+    }
 }
