@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Thread: every public method from any thread. Lifetime: `start` once, `stop` once.
 public final class Engine: @unchecked Sendable {
-    public let settings: EngineSettings
+    public let settings: EngineParameters
     public let host: PluginHost?
     private let journal: JournalWriting & JournalReading
     private let snapshotStore: SnapshotSaving?
@@ -32,7 +32,7 @@ public final class Engine: @unchecked Sendable {
     private let control = Monitor<EpochReader?>(nil)
     public private(set) var startReport = ""
 
-    public init(settings: EngineSettings, journal: JournalWriting & JournalReading, snapshots: SnapshotSaving?, host: PluginHost?,
+    public init(settings: EngineParameters, journal: JournalWriting & JournalReading, snapshots: SnapshotSaving?, host: PluginHost?,
                 log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.journal = journal

@@ -2,7 +2,7 @@ import RTXCore
 
 /// What the engine needs from its configuration (the decoded `rtx.yaml`, see
 /// `EngineConfig`), in the core's units.
-public struct EngineSettings: Sendable {
+public struct EngineParameters: Sendable {
     public var dataDirectory: String
     public var manifestPath: String
     public var controlSocketPath: String
