@@ -62,3 +62,37 @@ extension EngineConfig {
         return commands
     }
 }
+
+/// A symbol an account cannot trade: the core converts money through one symbol quoting the
+/// two currencies (X/A or A/X), and none quotes `currency` against the account's.
+public struct ConversionGap: Sendable, Equatable, CustomStringConvertible {
+    public var account: AccountID
+    public var symbol: String
+    /// The symbol's margin or profit currency that cannot reach the account's currency.
+    public var currency: Currency
+    public var description: String { "account \(account) cannot trade \(symbol): no symbol converts \(currency) to its currency" }
+}
+
+extension EngineConfig {
+    /// For each account, the symbols whose orders the core would refuse for want of a currency
+    /// conversion (the core's rule: a direct conversion symbol must exist). In account, then
+    /// symbol order. Not an error: an EUR account may simply not trade XAUUSD; `rtx run` can
+    /// print these at start.
+    public func conversionGaps() -> [ConversionGap] {
+        var pairs = Set<UInt64>()
+        for s in symbols where s.marginCurrency != s.profitCurrency {
+            pairs.insert(UInt64(s.marginCurrency.code) << 32 | UInt64(s.profitCurrency.code))
+            pairs.insert(UInt64(s.profitCurrency.code) << 32 | UInt64(s.marginCurrency.code))
+        }
+        var gaps: [ConversionGap] = []
+        for account in accounts {
+            for symbol in symbols {
+                let missing = [symbol.marginCurrency, symbol.profitCurrency].first {
+                    $0 != account.currency && !pairs.contains(UInt64($0.code) << 32 | UInt64(account.currency.code))
+                }
+                if let missing { gaps.append(ConversionGap(account: account.id, symbol: symbol.name, currency: missing)) }
+            }
+        }
+        return gaps
+    }
+}
