@@ -37,7 +37,7 @@ struct ConfigReader {
     }
 
     mutating func fail(_ field: Field, _ message: String, fix: String?) {
-        fail(field.mark, field.path, message, fix: fix)
+        fail(field.mark, field.path.isEmpty ? nil : field.path, message, fix: fix)
     }
 
     /// How a scalar value is shown in a message.
@@ -92,8 +92,10 @@ struct ConfigReader {
     mutating func integer(_ f: Field, range: ClosedRange<Int>, unit: String = "") -> Int? {
         let suffix = unit.isEmpty ? "" : " \(unit)"
         guard case .scalar(let s) = f.node, !s.isQuoted, let value = Int(s.value) else {
+            var example = range.lowerBound
+            if case .scalar(let s) = f.node, let written = Int(s.value), range.contains(written) { example = written }
             fail(f, "must be an integer from \(range.lowerBound) to \(range.upperBound)\(suffix), not \(Self.shown(f.node))",
-                 fix: "write `\(f.key): \(range.lowerBound)` without quotes, digits only")
+                 fix: "write `\(f.key): \(example)` without quotes, digits only")
             return nil
         }
         guard range.contains(value) else {
@@ -319,12 +321,20 @@ struct ConfigMapping {
     private var order: [(String, SourceMark)] = []
     private var asked: [String] = []
 
+    /// Deepest chain of merge keys followed (`<<: *a` where `a` itself merges `b` ...).
+    static let maxMergeDepth = 8
+
     init(_ mapping: YAMLMapping, path: String, reader: inout ConfigReader) {
         self.path = path
         self.start = mapping.start
+        var merges: [YAMLNode] = []
         for pair in mapping.pairs {
             guard case .scalar(let key) = pair.key, !key.value.isEmpty else {
                 reader.fail(pair.key.start, path.isEmpty ? nil : path, "a key must be a plain name, not \(pair.key.kindName)", fix: "write `name: value`")
+                continue
+            }
+            if key.value == "<<", !key.isQuoted {
+                merges.append(pair.value)
                 continue
             }
             if let first = pairs[key.value] {
@@ -334,6 +344,41 @@ struct ConfigMapping {
             }
             pairs[key.value] = (pair.key, pair.value)
             order.append((key.value, key.start))
+        }
+        for merge in merges { self.merge(merge, depth: 1, reader: &reader) }
+    }
+
+    /// YAML merge keys (`<<: *defaults` or `<<: [*a, *b]`): the keys of the merged mappings that
+    /// this mapping does not set itself; with several, the earlier one wins. Their marks point at
+    /// the anchored mapping, so a problem in shared settings is reported where it is written.
+    private mutating func merge(_ node: YAMLNode, depth: Int, reader: inout ConfigReader) {
+        let fix = "write `<<: *name` where `&name` anchors a mapping of settings (or a list of such aliases)"
+        guard depth <= Self.maxMergeDepth else {
+            reader.fail(node.start, path.isEmpty ? nil : path, "merge keys nest deeper than \(Self.maxMergeDepth) levels", fix: fix)
+            return
+        }
+        switch node {
+        case .sequence(let list):
+            for item in list.items {
+                guard case .mapping = item else {
+                    reader.fail(item.start, path.isEmpty ? nil : path, "a merge key `<<` takes mappings, not \(item.kindName)", fix: fix)
+                    continue
+                }
+                merge(item, depth: depth, reader: &reader)
+            }
+        case .mapping(let m):
+            var nested: [YAMLNode] = []
+            for pair in m.pairs {
+                guard case .scalar(let key) = pair.key, !key.value.isEmpty else { continue }
+                if key.value == "<<", !key.isQuoted { nested.append(pair.value); continue }
+                if pairs[key.value] == nil {
+                    pairs[key.value] = (pair.key, pair.value)
+                    order.append((key.value, key.start))
+                }
+            }
+            for n in nested { merge(n, depth: depth + 1, reader: &reader) }
+        default:
+            reader.fail(node.start, path.isEmpty ? nil : path, "a merge key `<<` takes a mapping, not \(node.kindName)", fix: fix)
         }
     }
 
@@ -346,7 +391,7 @@ struct ConfigMapping {
 
     mutating func required(_ key: String, fix: String, reader: inout ConfigReader) -> Field? {
         guard let field = optional(key) else {
-            reader.fail(start, child(key), "required setting is missing", fix: fix)
+            reader.fail(start, child(key), "required setting '\(key)' is missing", fix: fix)
             return nil
         }
         return field
@@ -354,7 +399,8 @@ struct ConfigMapping {
 
     /// Reports the keys that were never asked for. `what` names the mapping ("a symbol").
     func finish(what: String, reader: inout ConfigReader) {
-        for (key, mark) in order where !asked.contains(key) {
+        // At the top level, `x-` keys are free for anchors of shared settings (`x-fx: &fx ...`).
+        for (key, mark) in order where !asked.contains(key) && !(path.isEmpty && key.hasPrefix("x-")) {
             if Self.looksLikeSecret(key) {
                 reader.fail(mark, child(key), "a password or secret written inline is refused (its value is neither kept nor shown)",
                             fix: ConfigReader.inlineSecretFix)
