@@ -702,3 +702,84 @@ private let XAU = Currency("XAU")!
         }
     }
 }
+
+/// Mutated configurations never trap the decoder; every problem it reports has a place and a
+/// fix; and whatever it accepts, a real core accepts too.
+@Suite struct EngineConfigFuzzTests {
+    /// xorshift64*, so every run tries the same inputs.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return state &* 2_685_821_657_736_338_717
+        }
+    }
+
+    @Test func mutatedConfigsAreDecodedOrRefusedWithPlaceAndFix() throws {
+        var rng = Generator(state: 0x5EED_C0F1_6000_0001)
+        let pieces = [":", "-", " ", "\n", "\"", "{", "}", "[", "]", "&a", "*a", "<<: ", "0", "9", ".", "a", "Z", "#", ",", "  ", "1e5", "-1", "x-"]
+        var accepted = 0
+        for _ in 0 ..< 3_000 {
+            var chars = Array(EngineConfigTests.base)
+            for _ in 0 ..< Int.random(in: 1 ... 3, using: &rng) {
+                let at = Int.random(in: 0 ... chars.count - 1, using: &rng)
+                switch Int.random(in: 0 ... 5, using: &rng) {
+                case 4, 5:
+                    // A digit becomes another digit: mostly still valid, exercising acceptance.
+                    let digits = chars.indices.filter { chars[$0].isNumber }
+                    if let d = digits.randomElement(using: &rng) { chars[d] = Array("0123456789").randomElement(using: &rng)! }
+                case 0: chars.removeSubrange(at ..< min(chars.count, at + Int.random(in: 1 ... 6, using: &rng)))
+                case 1: chars.insert(contentsOf: pieces.randomElement(using: &rng)!, at: at)
+                case 2: chars[at] = pieces.randomElement(using: &rng)!.first!
+                default:
+                    let lines = String(chars).split(separator: "\n", omittingEmptySubsequences: false)
+                    let line = lines.randomElement(using: &rng)!
+                    chars.insert(contentsOf: line + "\n", at: String(chars).split(separator: "\n", omittingEmptySubsequences: false)
+                        .prefix(Int.random(in: 0 ..< lines.count, using: &rng)).reduce(0) { $0 + $1.count + 1 })
+                }
+                if chars.isEmpty { chars = ["#"] }
+            }
+            let text = String(chars)
+            let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
+            do {
+                let config = try EngineConfigDecoder.decode(text: text, path: "rtx.yaml")
+                accepted += 1
+                var core = TradingCore()
+                for (i, command) in config.firstStartCommands().enumerated() {
+                    core.apply(Envelope(sequence: UInt64(i + 1), timeNs: 1_704_283_200_000_000_000, command: command))
+                    for case .commandRejected(_, let reason) in core.events {
+                        Issue.record("the core refused \(command) (\(reason)) from an accepted config:\n\(text)")
+                    }
+                }
+            } catch {
+                #expect(!error.errors.isEmpty)
+                for e in error.errors {
+                    #expect(e.fix != nil, "\(e)")
+                    if let mark = e.mark { #expect(mark.line >= 1 && mark.line <= lineCount + 1, "\(e)") }
+                }
+            }
+        }
+        #expect(accepted > 100, "only \(accepted) mutated configs were valid: the mutations are too destructive to test acceptance")
+    }
+
+    @Test func decimalsRoundTripAndNeverTrap() {
+        var rng = Generator(state: 0xDEC1_3A15_0000_0007)
+        for _ in 0 ..< 20_000 {
+            let scale = Int.random(in: 0 ... 18, using: &rng)
+            let value = Int64.random(in: 0 ... Int64.max, using: &rng) >> Int.random(in: 0 ... 62, using: &rng)
+            #expect(ExactDecimal.parse(ExactDecimal.format(value, scale: scale), scale: scale) == .success(value))
+        }
+        let alphabet = Array("0123456789.-e_ +")
+        for _ in 0 ..< 20_000 {
+            let text = String((0 ..< Int.random(in: 0 ... 24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let scale = Int.random(in: 0 ... 18, using: &rng)
+            if case .success(let v) = ExactDecimal.parse(text, scale: scale) {
+                // Accepted text means the same number as its canonical form.
+                #expect(ExactDecimal.parse(ExactDecimal.format(v, scale: scale), scale: scale) == .success(v))
+                #expect(text.allSatisfy { $0.isNumber || $0 == "." })
+            }
+        }
+    }
+}
