@@ -1,8 +1,8 @@
 /// "Did you mean" suggestions for misspelled keys and names.
-enum Suggest {
+public enum Suggest {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a typo
     /// (at most a third of the word's length, and at least 1).
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let limit = max(1, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {
@@ -12,8 +12,13 @@ enum Suggest {
         return best?.0
     }
 
+    /// "; did you mean 'X'?" or "".
+    public static func phrase(_ word: String, in candidates: [String]) -> String {
+        closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
     /// Levenshtein distance.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0 ... b.count)

@@ -164,7 +164,7 @@ struct ConfigReader {
             return nil
         }
         guard options.contains(s.value) else {
-            fail(f, "unknown value '\(s.value)'\(ConfigSuggest.phrase(s.value, in: options))",
+            fail(f, "unknown value '\(s.value)'\(Suggest.phrase(s.value, in: options))",
                  fix: "\(f.key) is one of: \(options.joined(separator: ", "))")
             return nil
         }
@@ -405,7 +405,7 @@ struct ConfigMapping {
                 reader.fail(mark, child(key), "a password or secret written inline is refused (its value is neither kept nor shown)",
                             fix: ConfigReader.inlineSecretFix)
             } else {
-                reader.fail(mark, child(key), "unknown key '\(key)' in \(what)\(ConfigSuggest.phrase(key, in: asked))",
+                reader.fail(mark, child(key), "unknown key '\(key)' in \(what)\(Suggest.phrase(key, in: asked))",
                             fix: "keys allowed here: \(asked.joined(separator: ", "))")
             }
         }

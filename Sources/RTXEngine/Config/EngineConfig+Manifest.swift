@@ -13,7 +13,7 @@ extension EngineConfig {
             guard let plugin = manifest.plugin(id: binding.lp) else {
                 problems.append(EngineConfigError(
                     file: path, mark: binding.mark, setting: setting,
-                    message: "'\(binding.lp)' names no plugin in \(manifest.path)\(ConfigSuggest.phrase(binding.lp, in: adapters))",
+                    message: "'\(binding.lp)' names no plugin in \(manifest.path)\(Suggest.phrase(binding.lp, in: adapters))",
                     fix: adapters.isEmpty ? "add the LP adapter to \(manifest.path)" : "lp-adapter plugins there: \(adapters.joined(separator: ", "))"))
                 continue
             }
@@ -29,7 +29,7 @@ extension EngineConfig {
             guard symbolNames.contains(binding.symbol) else {
                 problems.append(EngineConfigError(
                     file: manifest.path, mark: binding.mark, setting: "bindings.symbols[\(k)].symbol",
-                    message: "binds symbol '\(binding.symbol)', which \(path) does not define\(ConfigSuggest.phrase(binding.symbol, in: symbolNames))",
+                    message: "binds symbol '\(binding.symbol)', which \(path) does not define\(Suggest.phrase(binding.symbol, in: symbolNames))",
                     fix: "define \(binding.symbol) under `symbols:` in \(path), or remove this binding"))
                 continue
             }
@@ -47,7 +47,7 @@ extension EngineConfig {
         for (k, binding) in manifest.groups.enumerated() where !groupNames.contains(binding.group) {
             problems.append(EngineConfigError(
                 file: manifest.path, mark: binding.mark, setting: "bindings.groups[\(k)].group",
-                message: "binds group '\(binding.group)', which \(path) does not define\(ConfigSuggest.phrase(binding.group, in: groupNames))",
+                message: "binds group '\(binding.group)', which \(path) does not define\(Suggest.phrase(binding.group, in: groupNames))",
                 fix: "define \(binding.group) under `groups:` in \(path), or remove this binding"))
         }
         return problems

@@ -320,7 +320,7 @@ private struct Decoder {
             case "forex": return .forex
             case "always": return .always
             default:
-                reader.fail(f, "unknown sessions '\(s.value)'\(ConfigSuggest.phrase(s.value, in: ["forex", "always"]))", fix: fix)
+                reader.fail(f, "unknown sessions '\(s.value)'\(Suggest.phrase(s.value, in: ["forex", "always"]))", fix: fix)
                 return nil
             }
         case .sequence(let list):
@@ -469,7 +469,7 @@ private struct Decoder {
             if groupNames.contains(text) {
                 group = text
             } else {
-                reader.fail(field, "unknown group '\(text)'\(ConfigSuggest.phrase(text, in: groupNames))",
+                reader.fail(field, "unknown group '\(text)'\(Suggest.phrase(text, in: groupNames))",
                             fix: groupNames.isEmpty ? "define the group under `groups:`" : "groups defined here: \(groupNames.joined(separator: ", "))")
             }
         }
@@ -572,7 +572,7 @@ private struct Decoder {
                 continue
             }
             guard symbolNames.contains(value.value) else {
-                reader.fail(pair.value.start, f.path, "unknown symbol '\(value.value)'\(ConfigSuggest.phrase(value.value, in: symbolNames))",
+                reader.fail(pair.value.start, f.path, "unknown symbol '\(value.value)'\(Suggest.phrase(value.value, in: symbolNames))",
                             fix: "map the LP's '\(key.value)' to a symbol defined under `symbols:` (\(symbolNames.joined(separator: ", ")))")
                 continue
             }

@@ -1,3 +1,4 @@
+import RTXPluginHost
 import RTXCore
 
 /// The text form of weekly trading windows and times of day in `rtx.yaml` (all UTC).
@@ -44,7 +45,7 @@ public enum SessionText {
             }
             let word = parts[0].lowercased()
             guard let day = weekdays.firstIndex(of: word) ?? fullWeekdays.firstIndex(of: word) else {
-                let hint = ConfigSuggest.closest(to: word, in: weekdays + fullWeekdays).map { "did you mean '\($0)'? " } ?? ""
+                let hint = Suggest.closest(to: word, in: weekdays + fullWeekdays).map { "did you mean '\($0)'? " } ?? ""
                 return .failure(Problem(message: "'\(parts[0])' in window '\(text)' is not a weekday",
                                         fix: "\(hint)weekdays are \(weekdays.joined(separator: " "))"))
             }
