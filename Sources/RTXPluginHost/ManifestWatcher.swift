@@ -20,9 +20,15 @@ public final class ManifestWatcher: @unchecked Sendable {
     /// Reports kept for inspection; older ones are dropped beyond this.
     public static let reportLimit = 64
 
-    public init(host: PluginHost, pollIntervalMs: Int = 200) {
+    /// Does the reload (default: `host.reload`); the engine passes its own, which also
+    /// refreshes what depends on the plugins (fee schedule, LP routes). Called on the
+    /// watcher's thread.
+    private let reload: @Sendable (String) -> ReloadReport
+
+    public init(host: PluginHost, pollIntervalMs: Int = 200, reload: (@Sendable (String) -> ReloadReport)? = nil) {
         self.host = host
         self.pollIntervalMs = pollIntervalMs
+        self.reload = reload ?? { trigger in host.reload(trigger: trigger) }
     }
 
     /// Installs the SIGHUP handler (process-wide) and starts the control thread.
@@ -66,7 +72,7 @@ public final class ManifestWatcher: @unchecked Sendable {
             if let now, let previous = last, now != previous { trigger = trigger ?? "file change" }
             if now != nil { last = now }
             if let trigger {
-                let report = host.reload(trigger: trigger)
+                let report = reload(trigger)
                 last = fingerprint()
                 reports.withLock {
                     $0.append(report)

@@ -392,6 +392,12 @@ public struct ReloadReport: Sendable, CustomStringConvertible {
     /// One line per change refused (the old plugin keeps serving).
     public var failed: [String]
 
+    public init(trigger: String, applied: [String], failed: [String]) {
+        self.trigger = trigger
+        self.applied = applied
+        self.failed = failed
+    }
+
     public var description: String {
         var lines = ["reload (\(trigger)): \(applied.count) change(s) applied, \(failed.count) refused"]
         lines += applied.map { "  applied: \($0)" }

@@ -76,7 +76,7 @@ final class ControlHandler: @unchecked Sendable {
             var json = JSONText()
             json.beginObject()
             json.field("ok", true)
-            json.field("report", engine.reloadPlugins(trigger: "rtx plugins reload"))
+            json.field("report", engine.reloadPlugins(trigger: "rtx plugins reload").description)
             json.endObject()
             return json.bytes
         default:

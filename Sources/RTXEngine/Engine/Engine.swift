@@ -261,17 +261,18 @@ public final class Engine: @unchecked Sendable {
     public func subscribe(events: Bool, quotes: Bool) -> Subscriber { publisher.subscribe(events: events, quotes: quotes) }
 
     /// Re-reads plugins.yaml and applies the difference (hot swap), then refreshes the LP
-    /// routes and the fee schedule. Returns the reload report.
-    public func reloadPlugins(trigger: String) -> String {
-        guard let host else { return "no plugins loaded" }
-        var text = host.reload(trigger: trigger).description
+    /// routes and the fee schedule (a changed fee model's schedule is journaled).
+    public func reloadPlugins(trigger: String) -> ReloadReport {
+        guard let host else { return ReloadReport(trigger: trigger, applied: [], failed: ["no plugins are loaded"]) }
+        var report = host.reload(trigger: trigger)
         refreshLPRoutes()
         do {
-            if try refreshFeeSchedule(reason: "reload") { text += "\nfee schedule journaled" }
+            if try refreshFeeSchedule(reason: "reload (\(trigger))") { report.applied.append("fee schedule journaled") }
         } catch {
-            text += "\n\(error)"
+            report.failed.append("\(error)")
         }
-        return text
+        log(report.description)
+        return report
     }
 
     /// Figures for `rtx status` and the metrics.
