@@ -119,6 +119,7 @@ public final class PostgresConnection {
     /// Runs `body` inside BEGIN ... COMMIT; any error thrown by `body` or by COMMIT rolls the
     /// transaction back (when the session is still there) and is rethrown. Transactions do
     /// not nest: calling this inside `body` is refused.
+    @discardableResult
     public func transaction<T>(doing: String = "transaction", _ body: (PostgresConnection) throws -> T) throws -> T {
         guard !inTransaction else {
             throw PostgresError(.badInput, doing: doing, message: "a transaction is already open on this connection (transactions do not nest)")
