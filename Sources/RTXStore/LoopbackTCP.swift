@@ -24,11 +24,15 @@ public enum LoopbackTCP {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    /// True when nothing is bound to 127.0.0.1:`port` (we could bind it ourselves).
+    /// True when no one listens on 127.0.0.1:`port`, so a server could bind it (with
+    /// SO_REUSEADDR, as PostgreSQL and Redis do: connections of a stopped server lingering
+    /// in TIME_WAIT do not count).
     public static func isFree(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: port)
         return bindTo(fd, &address) == 0
     }

@@ -87,6 +87,7 @@ public final class PrivatePostgres: Sendable {
             }
             log("stale PostgreSQL pid file (pid \(running.pid) is not running) in \(layout.data): starting it again on the same data")
             unlink(layout.postmasterPidFile)
+            if let port = running.port { layout.removeStaleSocket(port: port, deadPid: running.pid) }
         }
 
         if !ServerFiles.exists(layout.data + "/PG_VERSION") {

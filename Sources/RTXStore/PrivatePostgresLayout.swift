@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The files of one private PostgreSQL server, under the folder it was asked to use (or,
 /// when the `postgres` user cannot reach that folder, under a stand-in in /var/tmp named
 /// after it, so the same request always finds the same data).
@@ -51,5 +55,16 @@ struct PrivatePostgresLayout: Sendable {
         guard let pid = lines.first.flatMap({ Int32($0.trimmingPrefix(" ")) }) else { return nil }
         let port = lines.count > 3 ? UInt16(lines[3]) : nil
         return (pid, port)
+    }
+
+    /// Removes the unix socket and its lock file left by a crashed postmaster `deadPid`.
+    /// PostgreSQL checks the lock's pid with kill(pid, 0), which a dead but unreaped
+    /// (zombie) postmaster still passes, e.g. in a container whose init does not reap.
+    func removeStaleSocket(port: UInt16, deadPid: Int32) {
+        let socket = socketFolder + "/.s.PGSQL.\(port)"
+        let owner = ServerFiles.readText(socket + ".lock", limitBytes: 4_096)?.split(separator: "\n").first.flatMap { Int32($0) }
+        guard owner == deadPid else { return }
+        unlink(socket + ".lock")
+        unlink(socket)
     }
 }
