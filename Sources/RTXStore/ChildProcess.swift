@@ -64,11 +64,20 @@ enum ChildProcess {
         var chunk = [UInt8](repeating: 0, count: 8_192)
         let deadline = MonotonicClock.nowMs() + Int64(timeoutMs)
         var exitStatus: Int32?
+        var endOfOutput = false
+        /// Reads what is there: one chunk after waiting up to `waitMs`, or (0) all that is ready.
         func drain(waitMs: Int32) {
+            if endOfOutput {
+                if waitMs > 0 { MonotonicClock.sleep(ms: Int(waitMs)) }
+                return
+            }
             var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
             while poll(&poller, 1, waitMs) > 0 {
                 let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-                if n <= 0 { return }
+                if n <= 0 {
+                    endOfOutput = n == 0
+                    return
+                }
                 output.append(contentsOf: chunk[0 ..< n])
                 if output.count > outputLimitBytes { output.removeFirst(output.count - outputLimitBytes) }
                 if waitMs > 0 { return }
