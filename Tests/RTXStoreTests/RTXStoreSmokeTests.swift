@@ -1,4 +1,0 @@
-import Testing
-@testable import RTXStore
-
-@Test func storeModuleLinks() { _ = RTXStore.self }
