@@ -180,7 +180,7 @@ struct AccountCommand: ParsableCommand {
             let a = answer["account"] as? [String: Any] ?? [:]
             var lines = ["account \(a["id"] ?? "")  \(a["currency"] ?? "")",
                          "  balance \(a["balance"] ?? "")  credit \(a["credit"] ?? "")  equity \(a["equity"] ?? "")",
-                         "  margin \(a["margin"] ?? "")  free \(a["free_margin"] ?? "")  level \(a["margin_level_percent"] ?? "-") %"]
+                         "  margin \(a["margin"] ?? "")  free \(a["free_margin"] ?? "")  level \((a["margin_level_percent"] as? String).flatMap { $0.isEmpty ? nil : $0 + " %" } ?? "-")"]
             for case let p as [String: Any] in answer["positions"] as? [Any] ?? [] {
                 lines.append("  position \(p["id"] ?? "") \(p["symbol"] ?? "") \(p["side"] ?? "") \(p["volume"] ?? "") at \(p["price"] ?? "") book \(p["book"] ?? "")  P&L \(p["floating_pnl"] ?? "")"
                              + (p["sl"].map { "  sl \($0)" } ?? "") + (p["tp"].map { "  tp \($0)" } ?? ""))

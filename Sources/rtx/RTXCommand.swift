@@ -6,7 +6,7 @@ struct RTXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtx",
         abstract: "RTX trading engine.",
-        subcommands: [PluginsCommand.self, CoreCommand.self, OrderCommand.self, AccountCommand.self, QuotesCommand.self,
+        subcommands: [RunCommand.self, ReplayCommand.self, PluginsCommand.self, CoreCommand.self, OrderCommand.self, AccountCommand.self, QuotesCommand.self,
                       WatchCommand.self, StatusCommand.self])
 }
 

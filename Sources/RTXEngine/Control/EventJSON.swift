@@ -17,6 +17,15 @@ enum EventJSON {
         }
     }
 
+    /// "client 1001", "client 1001 credit", "house commission".
+    static func text(_ a: LedgerAccount) -> String {
+        switch a {
+        case .clientBalance(let id): "client \(id)"
+        case .clientCredit(let id): "client \(id) credit"
+        case .house(let h): "house \(h)"
+        }
+    }
+
     static func write(_ e: CoreEvent, into json: inout JSONText, digits: (SymbolIndex) -> Int) {
         let money = { (v: Int64) in DecimalText.format(v, digits: 8) }
         let lots = { (v: Int64) in DecimalText.formatTrimmed(v, digits: 8) }
@@ -65,8 +74,8 @@ enum EventJSON {
             json.field("type", "ledger")
             json.field("entry", l.id)
             json.field("kind", "\(l.kind)")
-            json.field("from", "\(l.from)")
-            json.field("to", "\(l.to)")
+            json.field("from", text(l.from))
+            json.field("to", text(l.to))
             json.field("amount", money(l.amount))
             json.field("currency", "\(l.currency)")
             json.field("cause", l.causeSequence)

@@ -32,7 +32,7 @@ public final class Engine: @unchecked Sendable {
     private let control = Monitor<EpochReader?>(nil)
     public private(set) var startReport = ""
 
-    public init(settings: EngineParameters, journal: JournalWriting & JournalReading, snapshots: SnapshotSaving?, host: PluginHost?,
+    public init(parameters settings: EngineParameters, journal: JournalWriting & JournalReading, snapshots: SnapshotSaving?, host: PluginHost?,
                 log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.journal = journal

@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import RTXCore
+import RTXEngine
+import RTXPluginHost
+import RTXStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `rtx run`: the engine. Reads rtx.yaml and plugins.yaml, starts private PostgreSQL and
+/// Redis when no URL is configured, recovers the book from the journal, loads the plugins,
+/// and serves the control socket until Ctrl-C (or `--seconds`), then stops everything.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the engine (private PostgreSQL and Redis unless rtx.yaml names servers).")
+
+    @Option(help: "The engine configuration.") var config = "rtx.yaml"
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C or SIGTERM).") var seconds: Int?
+
+    func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let settings = try loadConfiguration()
+        let servers = try PrivateServersHandle.start(settings)
+        defer { servers.stop() }
+        let engine: Engine
+        let control: ControlServer
+        do {
+            (engine, control) = try startEngine(settings, databaseURL: servers.databaseURL)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        let watcher = engine.host.map { host in
+            ManifestWatcher(host: host) { [engine] trigger in engine.reloadPlugins(trigger: trigger) }
+        }
+        watcher?.start()
+        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        Thread.detachNewThread { control.run() }
+        printWhereToLook(settings, engine: engine, control: control, servers: servers)
+        let deadline = seconds.map { Date().addingTimeInterval(TimeInterval($0)) }
+        while !interruptRequested.load(ordering: .relaxed), deadline.map({ Date() < $0 }) ?? true { usleep(100_000) }
+        print("stopping: control socket, plugins, pipeline, servers")
+        control.stop()
+        watcher?.stop()
+        engine.stop()
+        print("stopped at sequence \(engine.status().lastSequence)")
+    }
+
+    /// rtx.yaml and plugins.yaml, cross-checked; every problem printed with its fix.
+    private func loadConfiguration() throws -> (config: EngineConfig, manifest: Manifest) {
+        let config: EngineConfig
+        do { config = try EngineConfigDecoder.load(path: self.config) } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let manifest: Manifest
+        do { manifest = try ManifestDecoder.load(path: config.engine.pluginsManifestPath) } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        let problems = config.problems(with: manifest)
+        guard problems.isEmpty else {
+            printError(problems.map(\.description).joined(separator: "\n"))
+            throw ExitCode(2)
+        }
+        mkdir(config.engine.dataDirectory, 0o700)
+        return (config, manifest)
+    }
+
+    private func startEngine(_ settings: (config: EngineConfig, manifest: Manifest), databaseURL: String) throws -> (Engine, ControlServer) {
+        let config = settings.config
+        let journal = try PostgresJournal(url: databaseURL)
+        let snapshots = try PostgresJournal(url: databaseURL)
+        let host = PluginHost(manifest: settings.manifest, stateDirectory: config.engine.dataDirectory + "/plugins")
+        mkdir(config.engine.dataDirectory + "/plugins", 0o700)
+        try host.loadAll()
+        let parameters = EngineParameters(
+            dataDirectory: config.engine.dataDirectory, manifestPath: config.engine.pluginsManifestPath,
+            controlSocketPath: config.engine.controlSocketPath, timeTickMs: config.engine.timeTickMs,
+            rolloverMinuteUTC: Int64(config.engine.rolloverMinuteUTC), snapshotEveryInputs: UInt64(config.engine.snapshotEveryInputs),
+            queueCapacity: config.engine.queueCapacity, journalBatchMax: config.engine.journalBatchMax,
+            symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
+            accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
+        let engine = Engine(parameters: parameters, journal: journal, snapshots: snapshots, host: host, log: engineLog)
+        let control = ControlServer(path: config.engine.controlSocketPath, engine: engine)
+        try control.bind()
+        do {
+            try engine.start()
+        } catch {
+            control.stop()
+            engine.stop()
+            throw error
+        }
+        return (engine, control)
+    }
+
+    private func printWhereToLook(_ settings: (config: EngineConfig, manifest: Manifest), engine: Engine, control: ControlServer,
+                                  servers: PrivateServersHandle) {
+        let config = settings.config
+        let account = config.accounts.first.map { String($0.id) } ?? "ID"
+        let symbol = config.symbols.first?.name ?? "EURUSD"
+        let socketFlag = control.path == ".rtx/rtx.sock" ? "" : " --socket \(control.path)"
+        print("""
+
+        RTX engine running — \(engine.startReport)
+          PostgreSQL   \(servers.databaseDescription)
+          Redis        \(servers.redisDescription)
+          control      \(control.path)
+          plugins      \(config.engine.pluginsManifestPath) (edit it or send SIGHUP: changes apply live)
+          accounts     \(config.accounts.map { "\($0.id) (\($0.group), \($0.currency))" }.joined(separator: ", "))
+
+        In another terminal:
+          .build/debug/rtx quotes \(symbol)\(socketFlag)
+          .build/debug/rtx account \(account)\(socketFlag)
+          .build/debug/rtx order market buy \(symbol) 0.10 --account \(account)\(socketFlag)
+          .build/debug/rtx watch --account \(account)\(socketFlag)
+          .build/debug/rtx status\(socketFlag)
+        Ctrl-C stops the engine and its private servers.
+
+        """)
+    }
+}
+
+/// The private servers `rtx run` started (or reused), or the configured URLs.
+final class PrivateServersHandle {
+    let databaseURL: String
+    let databaseDescription: String
+    let redisDescription: String
+    private let postgres: PrivatePostgres?
+    private let redis: PrivateRedis?
+
+    private init(databaseURL: String, databaseDescription: String, redisDescription: String, postgres: PrivatePostgres?, redis: PrivateRedis?) {
+        self.databaseURL = databaseURL
+        self.databaseDescription = databaseDescription
+        self.redisDescription = redisDescription
+        self.postgres = postgres
+        self.redis = redis
+    }
+
+    static func start(_ settings: (config: EngineConfig, manifest: Manifest)) throws -> PrivateServersHandle {
+        let config = settings.config
+        var postgres: PrivatePostgres?
+        var redis: PrivateRedis?
+        let url: String
+        let databaseDescription: String
+        do {
+            if config.database.usesPrivateServer {
+                let pg = try PrivatePostgres.start(folder: config.engine.dataDirectory + "/postgres", log: { engineLog($0) })
+                postgres = pg
+                url = pg.url
+                databaseDescription = "127.0.0.1:\(pg.port) (private\(pg.reused ? ", reused" : ""), data in \(pg.dataFolder))"
+            } else {
+                if let source = config.database.password {
+                    let secret = try source.read()
+                    setenv("PGPASSWORD", secret.reveal(), 1)
+                }
+                url = config.database.url
+                databaseDescription = config.database.url
+            }
+            if config.redis.usesPrivateServer {
+                let r = try PrivateRedis.start(folder: config.engine.dataDirectory + "/redis", log: { engineLog($0) })
+                redis = r
+            }
+        } catch {
+            try? redis?.stop()
+            try? postgres?.stop()
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        let redisDescription = redis.map { "127.0.0.1:\($0.port) (private\($0.reused ? ", reused" : ""); quotes in Redis come with Engine II)" }
+            ?? config.redis.url
+        return PrivateServersHandle(databaseURL: url, databaseDescription: databaseDescription, redisDescription: redisDescription,
+                                    postgres: postgres, redis: redis)
+    }
+
+    func stop() {
+        do { try redis?.stop() } catch { printError("Redis did not stop cleanly: \(error)") }
+        do { try postgres?.stop() } catch { printError("PostgreSQL did not stop cleanly: \(error)") }
+    }
+}
+
+/// The engine's log lines: UTC time, then the message, on standard error.
+@Sendable func engineLog(_ line: String) {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    var parts = tm()
+    var seconds = now.tv_sec
+    gmtime_r(&seconds, &parts)
+    let stamp = String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec / 1_000_000)
+    FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+}
