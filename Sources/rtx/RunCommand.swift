@@ -20,7 +20,6 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds (default: until Ctrl-C or SIGTERM).") var seconds: Int?
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)
         let settings = try loadConfiguration()
         let servers = try PrivateServersHandle.start(settings)
         defer { servers.stop() }
@@ -42,11 +41,11 @@ struct RunCommand: ParsableCommand {
         printWhereToLook(settings, engine: engine, control: control, servers: servers)
         let deadline = seconds.map { Date().addingTimeInterval(TimeInterval($0)) }
         while !interruptRequested.load(ordering: .relaxed), deadline.map({ Date() < $0 }) ?? true { usleep(100_000) }
-        print("stopping: control socket, plugins, pipeline, servers")
+        say("stopping: control socket, plugins, pipeline, servers")
         control.stop()
         watcher?.stop()
         engine.stop()
-        print("stopped at sequence \(engine.status().lastSequence)")
+        say("stopped at sequence \(engine.status().lastSequence)")
     }
 
     /// rtx.yaml and plugins.yaml, cross-checked; every problem printed with its fix.
@@ -103,7 +102,7 @@ struct RunCommand: ParsableCommand {
         let account = config.accounts.first.map { String($0.id) } ?? "ID"
         let symbol = config.symbols.first?.name ?? "EURUSD"
         let socketFlag = control.path == ".rtx/rtx.sock" ? "" : " --socket \(control.path)"
-        print("""
+        say("""
 
         RTX engine running — \(engine.startReport)
           PostgreSQL   \(servers.databaseDescription)
@@ -191,4 +190,9 @@ final class PrivateServersHandle {
     gmtime_r(&seconds, &parts)
     let stamp = String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec / 1_000_000)
     FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+}
+
+/// Writes a line to standard output at once (a pipe would otherwise hold it in a buffer).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
