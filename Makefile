@@ -27,6 +27,10 @@ SWIFT_EXAMPLES     := SwiftRandomWalkLP SwiftVolumeRouting SwiftTieredCommission
 SWIFT_EXAMPLE_LIBS := $(SWIFT_EXAMPLES:%=$(PLUGIN_DIR)/lib%.so)
 SWIFT_SDK_SOURCES  := sdk/Package.swift $(shell find sdk/Sources sdk/include -type f 2>/dev/null)
 
+# The plugins RTX ships (Plugins/NAME/NAME.c), built like the examples.
+SHIPPED       := group_routing
+SHIPPED_LIBS  := $(SHIPPED:%=$(PLUGIN_DIR)/lib%.so)
+
 .PHONY: run test test-long deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
@@ -45,7 +49,11 @@ host: deps
 	$(SWIFT) build --product rtx
 
 ## plugins: build every SDK example plugin, C and Swift, into .build/plugins.
-plugins: $(EXAMPLE_LIBS) $(SWIFT_EXAMPLE_LIBS)
+plugins: $(EXAMPLE_LIBS) $(SWIFT_EXAMPLE_LIBS) $(SHIPPED_LIBS)
+
+$(PLUGIN_DIR)/lib%.so: Plugins/%/%.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
+	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
+	@chmod 755 $@
 
 $(PLUGIN_DIR)/lib%.so: sdk/examples/%.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
 	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
@@ -64,12 +72,10 @@ $(PLUGIN_DIR):
 check: host plugins
 	$(RTX) plugins check plugins.yaml --state-dir $(STATE_DIR)
 
-## run: check the plugins, then stream the synthetic LP's quotes to the console (Ctrl-C stops).
+## run: check the plugins, then run the engine (rtx.yaml: private PostgreSQL and Redis, the
+## synthetic LPs, demo accounts); it prints where to look. Ctrl-C stops; RUN_SECONDS=N stops after N s.
 run: check
-	@echo
-	@echo "RTX host: $(RTX)   manifest: plugins.yaml   state: $(STATE_DIR)/   plugins: $(PLUGIN_DIR)/"
-	@echo "Streaming quotes from the LP adapters in plugins.yaml (Ctrl-C stops; RUN_SECONDS=N stops after N s)."
-	$(RTX) plugins stream plugins.yaml --state-dir $(STATE_DIR) --seconds $${RUN_SECONDS:-0}
+	$(RTX) run --config rtx.yaml $${RUN_SECONDS:+--seconds $$RUN_SECONDS}
 
 ## test: build the host, the plugins and the tests; run them; check the manifests with the CLI.
 test: deps plugins

@@ -171,11 +171,14 @@ struct AccountCommand: ParsableCommand {
     @Argument var account: UInt64
     @Option(help: "Deposit this amount (account currency) first.") var deposit: String?
     @Option(help: "Withdraw this amount first.") var withdraw: String?
+    @Option(help: "Correct the balance by this signed amount first (an admin adjustment; needs --reason).") var adjust: String?
+    @Option(help: "Why (for --adjust).") var reason: String?
     @OptionGroup var socket: SocketOption
 
     func run() throws {
         if let deposit { try sendControl(["op": "deposit", "account": account, "amount": deposit], socket, render: renderEvents) }
         if let withdraw { try sendControl(["op": "withdraw", "account": account, "amount": withdraw], socket, render: renderEvents) }
+        if let adjust { try sendControl(["op": "adjust", "account": account, "amount": adjust, "reason": reason ?? ""], socket, render: renderEvents) }
         try sendControl(["op": "account", "account": account], socket) { answer in
             let a = answer["account"] as? [String: Any] ?? [:]
             var lines = ["account \(a["id"] ?? "")  \(a["currency"] ?? "")",
@@ -260,4 +263,12 @@ func stream(_ request: [String: Any], socket: SocketOption, seconds: Int?, rende
         }
         if let text = render(line) { print(text) }
     }
+}
+
+/// `rtx rollover`: journal the daily rollover now (swaps charged or paid on open positions).
+struct RolloverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rollover", abstract: "Journal the daily rollover now (swaps on every open position).")
+    @OptionGroup var socket: SocketOption
+
+    func run() throws { try sendControl(["op": "rollover"], socket, render: renderEvents) }
 }

@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
         control.stop()
         watcher?.stop()
         engine.stop()
-        say("stopped at sequence \(engine.status().lastSequence)")
+        say("stopped at sequence \(engine.finalSequence)  state hash \(engine.finalStateHash)")
     }
 
     /// rtx.yaml and plugins.yaml, cross-checked; every problem printed with its fix.

@@ -71,6 +71,23 @@ final class ControlHandler: @unchecked Sendable {
             let command: Command = op == "deposit" ? .deposit(account: account, amount: amount, method: .bankTransfer)
                 : .withdraw(account: account, amount: amount, method: .bankTransfer)
             return try outcome(engine.submit(command, waitMs: Self.replyWaitMs))
+        case "adjust":
+            // An admin correction, signed ("-60.00" takes money out), with its reason.
+            let account = try accountID(r)
+            let text = try string(r, "amount")
+            let negative = text.hasPrefix("-")
+            let magnitude: Int64
+            do { magnitude = try DecimalText.parse(negative ? String(text.dropFirst()) : text, digits: 8) } catch {
+                throw BadRequest(field: "amount", message: "\"amount\": \(error)")
+            }
+            let reason = try string(r, "reason")
+            guard !reason.isEmpty, reason.utf8.count <= 200 else { throw BadRequest(field: "reason", message: "a reason of 1 to 200 bytes is required") }
+            let admin = r["admin"] == nil ? 0 : try uint(r, "admin")
+            return try outcome(engine.submit(.adjustBalance(account: account, amount: negative ? -magnitude : magnitude, adminID: admin, reason: reason),
+                                             waitMs: Self.replyWaitMs))
+        case "rollover":
+            // The daily rollover, journaled now (the time source does it at rollover_utc).
+            return try outcome(engine.submitSystem(.rollover, waitMs: Self.replyWaitMs))
         case "account": return try account(r)
         case "reload":
             var json = JSONText()
@@ -80,7 +97,7 @@ final class ControlHandler: @unchecked Sendable {
             json.endObject()
             return json.bytes
         default:
-            throw BadRequest(field: "op", message: "unknown op '\(op)'; known: order, pending, close, close_by, modify, cancel, deposit, withdraw, account, quotes, watch, status, reload")
+            throw BadRequest(field: "op", message: "unknown op '\(op)'; known: order, pending, close, close_by, modify, cancel, deposit, withdraw, adjust, rollover, account, quotes, watch, status, reload")
         }
     }
 

@@ -115,7 +115,15 @@ public final class Engine: @unchecked Sendable {
         finished.withLock { done, waiter in
             while done < threads.count { if !waiter.wait(untilMonotonicNs: deadline) { break } }
         }
+        if let runner {
+            finalSequence = runner.core.lastSequence
+            finalStateHash = runner.core.stateHash()
+        }
     }
+
+    /// After `stop`: the last applied sequence and the state hash there.
+    public private(set) var finalSequence: UInt64 = 0
+    public private(set) var finalStateHash = ""
 
     private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
         let finished = self.finished
@@ -235,6 +243,13 @@ public final class Engine: @unchecked Sendable {
     /// the queue is full.
     public func submit(_ command: Command, waitMs: Int64 = 10_000) -> Reply.Outcome {
         let reply = submitNoWait(command)
+        return reply.wait(timeoutMs: waitMs)
+    }
+
+    /// Submits an operations command (rollover, trading switches) through the system lane.
+    public func submitSystem(_ command: Command, waitMs: Int64 = 10_000) -> Reply.Outcome {
+        let reply = Reply()
+        guard running.load(ordering: .acquiring), queue.putSystem(.system(command, reply: reply)) else { return .refused(.notRunning) }
         return reply.wait(timeoutMs: waitMs)
     }
 
