@@ -51,7 +51,9 @@ host: deps
 ## plugins: build every SDK example plugin, C and Swift, into .build/plugins.
 plugins: $(EXAMPLE_LIBS) $(SWIFT_EXAMPLE_LIBS) $(SHIPPED_LIBS)
 
-$(PLUGIN_DIR)/lib%.so: Plugins/%/%.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
+# A shipped plugin lives in Plugins/NAME/NAME.c (the stem appears twice, so second expansion).
+.SECONDEXPANSION:
+$(SHIPPED_LIBS): $(PLUGIN_DIR)/lib%.so: Plugins/$$*/$$*.c $(wildcard sdk/include/rtx/*.h) | $(PLUGIN_DIR)
 	$(CC) $(PLUGIN_CFLAGS) -o $@ $< -lpthread
 	@chmod 755 $@
 
@@ -80,8 +82,8 @@ run: check
 ## test: build the host, the plugins and the tests; run them; check the manifests with the CLI.
 test: deps plugins
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
 	$(SWIFT) build --product rtx
+	$(SWIFT) test
 	$(RTX) plugins check plugins.yaml --state-dir $(BUILD)/test-state
 	$(RTX) plugins stream plugins.yaml --state-dir $(BUILD)/test-state --seconds 2 --print-every 4
 	$(MAKE) --no-print-directory check-guide-plugin

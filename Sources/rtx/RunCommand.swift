@@ -37,6 +37,7 @@ struct RunCommand: ParsableCommand {
         watcher?.start()
         signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        unblockStopSignals()
         Thread.detachNewThread { control.run() }
         printWhereToLook(settings, engine: engine, control: control, servers: servers)
         let deadline = seconds.map { Date().addingTimeInterval(TimeInterval($0)) }
@@ -195,4 +196,13 @@ final class PrivateServersHandle {
 /// Writes a line to standard output at once (a pipe would otherwise hold it in a buffer).
 func say(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// A parent may start us with signals blocked (a test runner's thread, some supervisors):
+/// SIGINT, SIGTERM and SIGHUP must reach this process to stop or reload it.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
