@@ -26,8 +26,10 @@ public final class Engine: @unchecked Sendable {
     private(set) var time: TimeSource!
     private(set) var snapshotter: Snapshotter?
     private var threads: [Thread] = []
+    /// The spawned threads' names (Foundation's `Thread.name` is not reliable once a thread ended).
+    private var threadNames: [String] = []
     private let running = Atomic<Bool>(false)
-    private let finished = Monitor<Int>(0)
+    private let finished = Monitor<Set<String>>([])
     /// Fee-model calls come from the control side, one at a time, through this reader.
     private let control = Monitor<EpochReader?>(nil)
     public private(set) var startReport = ""
@@ -98,8 +100,11 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    /// Stops the threads in order (time and LPs first, then the sequencer after it drained,
-    /// then the core), and waits for them (up to 10 s).
+    /// Stops in order, so that everything journaled is applied and answered: time and LPs
+    /// first, then the input queue is closed (new inputs are refused with `notRunning`), the
+    /// sequencer journals what was already queued and exits, then the core applies every
+    /// handed-off batch and exits, then the LP desk and the snapshot writer. Each stage is
+    /// waited for up to 10 s. Thread: any one thread, once.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         time?.stop()
@@ -107,17 +112,31 @@ public final class Engine: @unchecked Sendable {
         host?.shutdown()
         queue.close()
         sequencer?.stop()
+        awaitThreads(["rtx-time", "rtx-lp-pump", "rtx-sequencer"])
         handoff.close()
         runner?.stop()
+        awaitThreads(["rtx-core"])
         desk?.close()
         snapshotter?.close()
-        let deadline = EngineClock.monotonicNs() + 10_000_000_000
-        finished.withLock { done, waiter in
-            while done < threads.count { if !waiter.wait(untilMonotonicNs: deadline) { break } }
-        }
+        awaitThreads(threadNames)
         if let runner {
             finalSequence = runner.core.lastSequence
             finalStateHash = runner.core.stateHash()
+        }
+    }
+
+    /// Waits up to 10 s for the named threads (those never started count as finished).
+    private func awaitThreads(_ names: [String]) {
+        let started = Set(threadNames)
+        let wanted = Set(names).intersection(started)
+        let deadline = EngineClock.monotonicNs() + 10_000_000_000
+        finished.withLock { done, waiter in
+            while !wanted.isSubset(of: done) {
+                if !waiter.wait(untilMonotonicNs: deadline) {
+                    log("stop: \(wanted.subtracting(done).sorted().joined(separator: ", ")) did not finish within 10 s")
+                    break
+                }
+            }
         }
     }
 
@@ -129,11 +148,12 @@ public final class Engine: @unchecked Sendable {
         let finished = self.finished
         let thread = Thread {
             body()
-            finished.withLock { $0 += 1 }
+            finished.withLock { _ = $0.insert(name) }
             finished.broadcast()
         }
         thread.name = name
         threads.append(thread)
+        threadNames.append(name)
         thread.start()
     }
 

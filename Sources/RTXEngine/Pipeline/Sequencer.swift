@@ -54,16 +54,20 @@ final class Sequencer: @unchecked Sendable {
 
     func stop() { stopping.store(true, ordering: .releasing) }
 
-    /// The sequencer's loop; returns after `stop()` once the queue is drained or closed.
+    /// The sequencer's loop; after `stop()` it journals what is still queued (the engine closes
+    /// the queue first, so that is bounded) and returns when the queue is empty.
     func run() {
         var inputs: [EngineInput] = []
         inputs.reserveCapacity(settings.batchMax)
-        while !stopping.load(ordering: .acquiring) {
+        while true {
             inputs.removeAll(keepingCapacity: true)
             inputs += carried
             carried.removeAll()
             queue.take(max: settings.batchMax - inputs.count, waitMs: settings.idleWaitMs, into: &inputs)
-            if inputs.isEmpty { continue }
+            if inputs.isEmpty {
+                if stopping.load(ordering: .acquiring) { break }
+                continue
+            }
             sequenceAndJournal(inputs)
         }
     }
@@ -160,7 +164,8 @@ final class Sequencer: @unchecked Sendable {
     }
 
     /// A batch that did not commit: client inputs refused, LP reports, fee schedules and
-    /// definitions kept for the next batch, quotes and ticks dropped. Stays paused until an
+    /// definitions kept for the next batch (at most the system lane's capacity; beyond it, and
+    /// while stopping, they are dropped), quotes and ticks dropped. Stays paused until an
     /// append succeeds.
     private func dropUncommitted(_ inputs: [EngineInput], items: [SequencedInput]) {
         let why = reason.withLock { $0 }
@@ -172,7 +177,9 @@ final class Sequencer: @unchecked Sendable {
             case .system:
                 switch input.command {
                 case .quote, .timeTick: break
-                default: if carried.count < queue.systemCapacity { carried.append(input) }
+                // While stopping nothing is carried (the loop must end): an unjournaled LP
+                // report is resent by the LP or ends in the order's time-out after a restart.
+                default: if !stopping.load(ordering: .relaxed), carried.count < queue.systemCapacity { carried.append(input) }
                 }
             }
         }
