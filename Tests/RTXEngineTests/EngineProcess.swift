@@ -104,6 +104,25 @@ final class EngineProcess: @unchecked Sendable {
         """
     }
 
+    /// Compiles the test fixture `Tests/Fixtures/plugins/NAME.c` into this engine's plugin
+    /// folder as `libNAME.so` (reference it as PLUGINS/libNAME.so).
+    func addFixturePlugin(_ name: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let output = folder + "/plugins/lib\(name).so"
+        p.arguments = ["cc", "-std=c11", "-shared", "-fPIC", "-fvisibility=hidden", "-I", BuiltProducts.root + "/sdk/include",
+                       "-o", output, BuiltProducts.root + "/Tests/Fixtures/plugins/\(name).c"]
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw TestSetupError("cc failed for the fixture \(name)") }
+        chmod(output, 0o755)
+    }
+
+    /// The URL of this engine's private PostgreSQL (started or reused).
+    func privatePostgres() throws -> PrivatePostgres {
+        try PrivatePostgres.start(folder: folder + "/data/postgres", log: { _ in })
+    }
+
     /// Rewrites plugins.yaml atomically (the engine sees it on `reload` or by watching).
     func rewritePlugins(_ text: String) throws {
         try AtomicFile.write(text.replacingOccurrences(of: "PLUGINS", with: folder + "/plugins"), to: folder + "/plugins.yaml")
