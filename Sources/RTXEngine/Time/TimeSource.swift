@@ -43,8 +43,12 @@ final class TimeSource: @unchecked Sendable {
             }
             let wall = EngineClock.wallNs()
             if wall >= nextRollover {
-                if queue.putSystem(.system(.rollover)) { rollovers.add(1, ordering: .relaxed) }
-                nextRollover = Self.nextRollover(after: wall, minuteUTC: rolloverMinuteUTC)
+                // A rollover that finds the system lane full is tried again on the next pass
+                // (a tick that finds it full is skipped: the next tick carries the time).
+                if queue.putSystem(.system(.rollover)) {
+                    rollovers.add(1, ordering: .relaxed)
+                    nextRollover = Self.nextRollover(after: wall, minuteUTC: rolloverMinuteUTC)
+                }
             }
             sleepMs(max(1, min(tickMs, (nextTick - EngineClock.monotonicNs()) / 1_000_000)))
         }
