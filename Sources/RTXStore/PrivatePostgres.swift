@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// A PostgreSQL server of our own, for `rtx run` without a configured database URL and for
-/// tests: listening on 127.0.0.1 only, on a free port, `fsync=on`, password (SCRAM) auth,
-/// superuser `rtx`, database `rtx`.
+/// tests: listening on 127.0.0.1 only, on a free port (or the one the caller pins),
+/// `fsync=on`, password (SCRAM) auth, superuser `rtx`, database `rtx`.
 ///
 /// As root it runs as the `postgres` user (PostgreSQL refuses root), with its folder owned
 /// by that user. The server outlives our process (pg_ctl detaches it): a later `start` on
@@ -58,13 +58,19 @@ public final class PrivatePostgres: Sendable {
     }
 
     /// Starts (or reuses) the server for `folder`, creating the folder and the cluster on
-    /// first use, and the database `rtx`.
-    public static func start(folder: String, log: StoreLogger = StoreLog.standardError,
+    /// first use, and the database `rtx`. A new server listens on `port` when given (1024...65535;
+    /// taken by another process: an error, no other port is tried), else on the port it last
+    /// used when free, else on a free one. A server already running for `folder` is reused on
+    /// its port even when `port` differs (logged; the pin applies at its next start).
+    public static func start(folder: String, port pinnedPort: UInt16? = nil, log: StoreLogger = StoreLog.standardError,
                              startTimeoutSeconds: Int = defaultStartTimeoutSeconds) throws(PrivateServerError) -> PrivatePostgres {
         let what = "start PostgreSQL"
         guard !folder.isEmpty else { throw PrivateServerError(what, "the folder is empty", fix: "pass a folder path") }
         guard (1 ... 600).contains(startTimeoutSeconds) else {
             throw PrivateServerError(what, "start timeout \(startTimeoutSeconds) s is outside 1...600", fix: "pass a timeout in seconds")
+        }
+        if let pinnedPort, pinnedPort < 1_024 {
+            throw PrivateServerError(what, "port \(pinnedPort) is below 1024", fix: "pin a port from 1024 to 65535, or none to pick a free one")
         }
         let binaries = try PostgresBinaries.locate()
         let serverUser = ServerUser.weAreRoot ? try ServerUser.named("postgres", for: what) : nil
@@ -80,6 +86,9 @@ public final class PrivatePostgres: Sendable {
                 }
                 let password = try readPassword(layout)
                 log("reusing PostgreSQL (pid \(running.pid)) on 127.0.0.1:\(port) for \(layout.base)")
+                if let pinnedPort, pinnedPort != port {
+                    log("PostgreSQL for \(layout.base) already runs on port \(port), not on the pinned port \(pinnedPort): kept; the pin applies when it next starts")
+                }
                 let server = PrivatePostgres(layout: layout, port: port, pid: running.pid, reused: true, password: password,
                                              binaries: binaries, serverUser: serverUser)
                 try server.createDatabase(timeoutMs: timeoutMs)
@@ -94,7 +103,7 @@ public final class PrivatePostgres: Sendable {
             try initialize(layout, binaries: binaries, serverUser: serverUser, log: log)
         }
         let password = try readPassword(layout)
-        let port = try launch(layout, binaries: binaries, serverUser: serverUser, startTimeoutSeconds: startTimeoutSeconds)
+        let port = try launch(layout, pinnedPort: pinnedPort, binaries: binaries, serverUser: serverUser, startTimeoutSeconds: startTimeoutSeconds)
         guard let started = layout.postmaster(), ServerFiles.isAlive(started.pid) else {
             throw PrivateServerError(what, "pg_ctl reported a start but no server runs for \(layout.data); its log: \(ServerFiles.logTail(layout.logFile))",
                                      fix: "look at \(layout.logFile)")
@@ -119,6 +128,17 @@ public final class PrivatePostgres: Sendable {
 
     /// True when the server answers on its port right now.
     public var isAnswering: Bool { Self.answers(port: port) }
+
+    /// The port of the server `start(folder:)` would reuse: one whose postmaster runs for
+    /// `folder` (or its /var/tmp stand-in). Nil when none runs. Creates and changes nothing.
+    public static func runningPort(folder: String) -> UInt16? {
+        let requested = ServerFiles.absolute(folder)
+        for base in [requested, PrivatePostgresLayout.standIn(for: requested)] {
+            let layout = PrivatePostgresLayout(requested: requested, base: base)
+            if let running = layout.postmaster(), ServerFiles.isAlive(running.pid), let port = running.port { return port }
+        }
+        return nil
+    }
 
     // MARK: - Steps
 
@@ -169,15 +189,18 @@ public final class PrivatePostgres: Sendable {
         log("created a PostgreSQL cluster in \(layout.data)")
     }
 
-    /// Starts the postmaster with pg_ctl on the remembered port when free, else a free one;
-    /// returns the port.
-    private static func launch(_ layout: PrivatePostgresLayout, binaries: PostgresBinaries, serverUser: ServerUser?,
+    /// Starts the postmaster with pg_ctl on the pinned port (one attempt), else on the
+    /// remembered port when free, else a free one; returns the port.
+    private static func launch(_ layout: PrivatePostgresLayout, pinnedPort: UInt16?, binaries: PostgresBinaries, serverUser: ServerUser?,
                                startTimeoutSeconds: Int) throws(PrivateServerError) -> UInt16 {
         let what = "start PostgreSQL"
+        if let pinnedPort, !LoopbackTCP.isFree(pinnedPort) { throw pinnedPortInUse(pinnedPort) }
         var remembered = ServerFiles.readText(layout.portFile, limitBytes: 64).flatMap { UInt16($0.split(separator: "\n").first ?? "") }
-        for attempt in 1 ... portAttempts {
+        for attempt in 1 ... (pinnedPort == nil ? portAttempts : 1) {
             let port: UInt16
-            if let previous = remembered, LoopbackTCP.isFree(previous) { port = previous } else { port = try LoopbackTCP.freePort() }
+            if let pinnedPort {
+                port = pinnedPort
+            } else if let previous = remembered, LoopbackTCP.isFree(previous) { port = previous } else { port = try LoopbackTCP.freePort() }
             remembered = nil
             let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories='\(layout.socketFolder)'"
                 + " -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=50 -c shared_buffers=64MB"
@@ -190,6 +213,7 @@ public final class PrivatePostgres: Sendable {
             }
             let logTail = ServerFiles.logTail(layout.logFile)
             let portTaken = logTail.contains("could not bind") || logTail.contains("Address already in use")
+            if portTaken, let pinnedPort { throw pinnedPortInUse(pinnedPort) }
             if portTaken && attempt < portAttempts { continue }
             if portTaken {
                 throw PrivateServerError(what, "port \(port) in use (tried \(portAttempts) ports); the log: \(logTail)",
@@ -199,6 +223,11 @@ public final class PrivatePostgres: Sendable {
                                      fix: "read the log at \(layout.logFile)")
         }
         fatalError("unreachable: the loop returns or throws")
+    }
+
+    static func pinnedPortInUse(_ port: UInt16) -> PrivateServerError {
+        PrivateServerError("start PostgreSQL", "the pinned port 127.0.0.1:\(port) is in use (by another process)",
+                           fix: "choose a free port, or pin none to let rtx pick one")
     }
 
     /// Creates the database `rtx` when missing.

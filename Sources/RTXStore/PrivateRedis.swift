@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A Redis server of our own, for `rtx run` without a configured Redis URL and for tests:
-/// `redis-server` on 127.0.0.1 only, on a free port, protected mode on, no persistence (no
+/// `redis-server` on 127.0.0.1 only, on a free port (or the one the caller pins), protected mode on, no persistence (no
 /// RDB snapshots, no AOF: it holds caches and pub/sub only), its files in one folder:
 ///
 /// ```
@@ -41,13 +41,20 @@ public final class PrivateRedis: Sendable {
         logFile = folder + "/redis.log"
     }
 
-    /// Starts (or reuses) the Redis server for `folder`, creating the folder when missing.
-    public static func start(folder: String, log: StoreLogger = StoreLog.standardError,
+    /// Starts (or reuses) the Redis server for `folder`, creating the folder when missing. A
+    /// new server listens on `port` when given (1024...65535; taken by another process: an
+    /// error, no other port is tried), else on the port it last used when free, else on a free
+    /// one. A server already running for `folder` is reused on its port even when `port`
+    /// differs (logged; the pin applies at its next start).
+    public static func start(folder: String, port pinnedPort: UInt16? = nil, log: StoreLogger = StoreLog.standardError,
                              startTimeoutSeconds: Int = defaultStartTimeoutSeconds) throws(PrivateServerError) -> PrivateRedis {
         let what = "start Redis"
         guard !folder.isEmpty else { throw PrivateServerError(what, "the folder is empty", fix: "pass a folder path") }
         guard (1 ... 600).contains(startTimeoutSeconds) else {
             throw PrivateServerError(what, "start timeout \(startTimeoutSeconds) s is outside 1...600", fix: "pass a timeout in seconds")
+        }
+        if let pinnedPort, pinnedPort < 1_024 {
+            throw PrivateServerError(what, "port \(pinnedPort) is below 1024", fix: "pin a port from 1024 to 65535, or none to pick a free one")
         }
         let folder = ServerFiles.absolute(folder)
         guard !folder.contains("\""), !folder.contains("\\"), !folder.contains("\n") else {
@@ -66,6 +73,9 @@ public final class PrivateRedis: Sendable {
         if let pid = readPid(pidFile) {
             if ServerFiles.isAlive(pid), let port = remembered, waitPong(port: port, pid: pid, timeoutMs: timeoutMs) {
                 log("reusing Redis (pid \(pid)) on 127.0.0.1:\(port) for \(folder)")
+                if let pinnedPort, pinnedPort != port {
+                    log("Redis for \(folder) already runs on port \(port), not on the pinned port \(pinnedPort): kept; the pin applies when it next starts")
+                }
                 return PrivateRedis(folder: folder, port: port, pid: pid, reused: true)
             }
             if ServerFiles.isAlive(pid) {
@@ -76,10 +86,13 @@ public final class PrivateRedis: Sendable {
             unlink(pidFile)
         }
 
+        if let pinnedPort, !LoopbackTCP.isFree(pinnedPort) { throw pinnedPortInUse(pinnedPort) }
         var preferred = remembered
-        for attempt in 1 ... portAttempts {
+        for attempt in 1 ... (pinnedPort == nil ? portAttempts : 1) {
             let port: UInt16
-            if let previous = preferred, LoopbackTCP.isFree(previous) { port = previous } else { port = try LoopbackTCP.freePort() }
+            if let pinnedPort {
+                port = pinnedPort
+            } else if let previous = preferred, LoopbackTCP.isFree(previous) { port = previous } else { port = try LoopbackTCP.freePort() }
             preferred = nil
             let config = """
                 bind 127.0.0.1
@@ -104,6 +117,7 @@ public final class PrivateRedis: Sendable {
             }
             let logTail = ServerFiles.logTail(folder + "/redis.log")
             let portTaken = logTail.contains("Address already in use")
+            if portTaken, let pinnedPort { throw pinnedPortInUse(pinnedPort) }
             if portTaken && attempt < portAttempts { continue }
             if portTaken {
                 throw PrivateServerError(what, "port \(port) in use (tried \(portAttempts) ports); the log: \(logTail)", fix: "free a port or retry")
@@ -126,6 +140,21 @@ public final class PrivateRedis: Sendable {
         if ServerFiles.waitGone(pid, timeoutMs: 5_000) { return }
         throw PrivateServerError("stop Redis", "Redis (pid \(pid)) did not exit after SHUTDOWN, SIGTERM and SIGKILL",
                                  fix: "look at it with ps -p \(pid)")
+    }
+
+    /// The port of the server `start(folder:)` would reuse: the pid in `<folder>/redis.pid`
+    /// lives and answers `PING` on the remembered port. Nil otherwise. Creates and changes nothing.
+    public static func runningPort(folder: String) -> UInt16? {
+        let folder = ServerFiles.absolute(folder)
+        guard let pid = readPid(folder + "/redis.pid"), ServerFiles.isAlive(pid),
+              let port = ServerFiles.readText(folder + "/port", limitBytes: 64).flatMap({ UInt16($0.split(separator: "\n").first ?? "") }),
+              pong(port: port, timeoutMs: 1_000) else { return nil }
+        return port
+    }
+
+    static func pinnedPortInUse(_ port: UInt16) -> PrivateServerError {
+        PrivateServerError("start Redis", "the pinned port 127.0.0.1:\(port) is in use (by another process)",
+                           fix: "choose a free port, or pin none to let rtx pick one")
     }
 
     /// Sends `PING` over a plain TCP connection; true on `+PONG`.

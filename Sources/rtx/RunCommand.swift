@@ -21,7 +21,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let settings = try loadConfiguration()
-        let servers = try PrivateServersHandle.start(settings)
+        let checked = try checkBeforeStarting(settings.config)
+        mkdir(settings.config.engine.dataDirectory, 0o700)
+        let servers = try PrivateServersHandle.start(settings.config, checked: checked)
         defer { servers.stop() }
         let engine: Engine
         let control: ControlServer
@@ -49,7 +51,7 @@ struct RunCommand: ParsableCommand {
         say("stopped at sequence \(engine.finalSequence)  state hash \(engine.finalStateHash)")
     }
 
-    /// rtx.yaml and plugins.yaml, cross-checked; every problem printed with its fix.
+    /// rtx.yaml and plugins.yaml, cross-checked; every problem printed with its fix. Creates nothing.
     private func loadConfiguration() throws -> (config: EngineConfig, manifest: Manifest) {
         let config: EngineConfig
         do { config = try EngineConfigDecoder.load(path: self.config) } catch {
@@ -66,8 +68,21 @@ struct RunCommand: ParsableCommand {
             printError(problems.map(\.description).joined(separator: "\n"))
             throw ExitCode(2)
         }
-        mkdir(config.engine.dataDirectory, 0o700)
         return (config, manifest)
+    }
+
+    /// What must hold before anything is created or started (secrets, control socket, pinned
+    /// ports, configured servers answering); every problem printed with its fix.
+    private func checkBeforeStarting(_ config: EngineConfig) throws -> StartupCheck {
+        do {
+            let checked = try StartupCheck.run(config)
+            for note in checked.notes { engineLog(note) }
+            return checked
+        } catch {
+            printError("\(error)")
+            printError("rtx run: nothing was started; correct the settings above and run it again")
+            throw ExitCode(2)
+        }
     }
 
     private func startEngine(_ settings: (config: EngineConfig, manifest: Manifest), databaseURL: String) throws -> (Engine, ControlServer) {
@@ -121,64 +136,6 @@ struct RunCommand: ParsableCommand {
         Ctrl-C stops the engine and its private servers.
 
         """)
-    }
-}
-
-/// The private servers `rtx run` started (or reused), or the configured URLs.
-final class PrivateServersHandle {
-    let databaseURL: String
-    let databaseDescription: String
-    let redisDescription: String
-    private let postgres: PrivatePostgres?
-    private let redis: PrivateRedis?
-
-    private init(databaseURL: String, databaseDescription: String, redisDescription: String, postgres: PrivatePostgres?, redis: PrivateRedis?) {
-        self.databaseURL = databaseURL
-        self.databaseDescription = databaseDescription
-        self.redisDescription = redisDescription
-        self.postgres = postgres
-        self.redis = redis
-    }
-
-    static func start(_ settings: (config: EngineConfig, manifest: Manifest)) throws -> PrivateServersHandle {
-        let config = settings.config
-        var postgres: PrivatePostgres?
-        var redis: PrivateRedis?
-        let url: String
-        let databaseDescription: String
-        do {
-            if config.database.usesPrivateServer {
-                let pg = try PrivatePostgres.start(folder: config.engine.dataDirectory + "/postgres", log: { engineLog($0) })
-                postgres = pg
-                url = pg.url
-                databaseDescription = "127.0.0.1:\(pg.port) (private\(pg.reused ? ", reused" : ""), data in \(pg.dataFolder))"
-            } else {
-                if let source = config.database.password {
-                    let secret = try source.read()
-                    setenv("PGPASSWORD", secret.reveal(), 1)
-                }
-                url = config.database.url
-                databaseDescription = config.database.url
-            }
-            if config.redis.usesPrivateServer {
-                let r = try PrivateRedis.start(folder: config.engine.dataDirectory + "/redis", log: { engineLog($0) })
-                redis = r
-            }
-        } catch {
-            try? redis?.stop()
-            try? postgres?.stop()
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-        let redisDescription = redis.map { "127.0.0.1:\($0.port) (private\($0.reused ? ", reused" : ""); quotes in Redis come with Engine II)" }
-            ?? config.redis.url
-        return PrivateServersHandle(databaseURL: url, databaseDescription: databaseDescription, redisDescription: redisDescription,
-                                    postgres: postgres, redis: redis)
-    }
-
-    func stop() {
-        do { try redis?.stop() } catch { printError("Redis did not stop cleanly: \(error)") }
-        do { try postgres?.stop() } catch { printError("PostgreSQL did not stop cleanly: \(error)") }
     }
 }
 

@@ -25,6 +25,11 @@ public struct EngineConfig: Sendable, Equatable {
     public var accounts: [AccountConfig]
     /// The names each LP adapter uses for the engine's symbols.
     public var lpBindings: [LPBindingConfig]
+    /// Where the settings checked at start-up (not while decoding) are written, by setting
+    /// path (`database.url`, `database.password_env`, `redis.private_port`,
+    /// `engine.control_socket` ...), so a start-up problem points into the file too. A
+    /// setting left out of the file has no entry.
+    public var settingMarks: [String: SourceMark] = [:]
 
     public func symbol(named name: String) -> SymbolConfig? { symbols.first { $0.name == name } }
     public func group(named name: String) -> GroupConfig? { groups.first { $0.name == name } }
@@ -69,9 +74,12 @@ public struct DatabaseSettings: Sendable, Equatable {
     public var poolSize: Int
     /// Longest wait for a connection, ms.
     public var connectTimeoutMs: Int64
+    /// The loopback port the private server listens on (`private_port`, 1024...65535); nil
+    /// (written 0 or left out) lets `rtx` pick a free one. Only with an empty `url`.
+    public var privatePort: UInt16?
     public var usesPrivateServer: Bool { url.isEmpty }
 
-    public static let defaults = DatabaseSettings(url: "", password: nil, poolSize: 4, connectTimeoutMs: 5_000)
+    public static let defaults = DatabaseSettings(url: "", password: nil, poolSize: 4, connectTimeoutMs: 5_000, privatePort: nil)
 }
 
 /// `redis:` — the quote cache and pub/sub.
@@ -82,9 +90,14 @@ public struct RedisSettings: Sendable, Equatable {
     public var password: SecretSource?
     /// Lifetime of the `quote:SYMBOL` keys, seconds.
     public var quoteTTLSeconds: Int
+    /// Longest wait for a connection (and its first answer), ms.
+    public var connectTimeoutMs: Int64
+    /// The loopback port the private server listens on (`private_port`, 1024...65535); nil
+    /// (written 0 or left out) lets `rtx` pick a free one. Only with an empty `url`.
+    public var privatePort: UInt16?
     public var usesPrivateServer: Bool { url.isEmpty }
 
-    public static let defaults = RedisSettings(url: "", password: nil, quoteTTLSeconds: 60)
+    public static let defaults = RedisSettings(url: "", password: nil, quoteTTLSeconds: 60, connectTimeoutMs: 5_000, privatePort: nil)
 }
 
 /// One entry of `symbols:`. `symbolSpec()` turns it into the core's definition.

@@ -72,6 +72,8 @@ public enum EngineConfigDecoder {
 /// The walk over the YAML tree. Each section returns nil where invalid; the reader keeps the errors.
 private struct Decoder {
     var reader: ConfigReader
+    /// Where the settings checked at start-up are written (`EngineConfig.settingMarks`).
+    var marks: [String: SourceMark] = [:]
 
     /// Lots and units are read at 1e-8 (`Scale.volume`, `Scale.contract`, `Scale.money`).
     static let scale = 8
@@ -108,9 +110,15 @@ private struct Decoder {
         let accounts = decodeAccounts(map.optional("accounts"), groupNames: groupNames, symbols: symbols)
         let bindings = decodeLPBindings(map.optional("lp_bindings"), symbolNames: symbolNames)
         map.finish(what: "the top level", reader: &reader)
+        if let a = database?.privatePort, let b = redis?.privatePort, a == b {
+            reader.fail(marks["redis.private_port"], "redis.private_port",
+                        "port \(b) is also database.private_port; the two private servers cannot share a port",
+                        fix: "give each server its own port, or write 0 to let rtx pick a free one")
+            return nil
+        }
         guard let version, let engine, let database, let redis, let symbols, let groups, let accounts, let bindings else { return nil }
         return EngineConfig(path: reader.file, version: version, engine: engine, database: database, redis: redis,
-                            symbols: symbols, groups: groups, accounts: accounts, lpBindings: bindings)
+                            symbols: symbols, groups: groups, accounts: accounts, lpBindings: bindings, settingMarks: marks)
     }
 
     /// A section that may be absent or empty (all defaults).
@@ -136,11 +144,13 @@ private struct Decoder {
             s.dataDirectory = p
             s.controlSocketPath = p + "/rtx.sock"
             dataField = field
+            marks["engine.control_socket"] = field.mark
         }
         if let field = map.optional("plugins"), let p = reader.path(field, example: "plugins.yaml") { s.pluginsManifestPath = p }
         let socketField = map.optional("control_socket")
         if let socketField, let text = reader.optionalString(socketField, example: "\"\""), !text.isEmpty {
             s.controlSocketPath = ConfigFile.resolve(text, against: base)
+            marks["engine.control_socket"] = socketField.mark
         }
         if s.controlSocketPath.utf8.count > EngineConfigDecoder.maxSocketPathBytes {
             let at = socketField ?? dataField
@@ -193,12 +203,16 @@ private struct Decoder {
         if let field = map.optional("url"),
            let url = reader.serverURL(field, schemes: ["postgresql", "postgres"], example: "postgresql://rtx@db.example:5432/rtx", service: "PostgreSQL") {
             s.url = url
+            marks[field.path] = field.mark
         }
         s.password = reader.secretSource(&map)
+        markSecret(&map)
         if let field = map.optional("pool_size"), let v = reader.integer(field, range: 1 ... 64, unit: "connections") { s.poolSize = v }
         if let field = map.optional("connect_timeout_ms"), let v = reader.integer(field, range: 100 ... 120_000, unit: "ms") {
             s.connectTimeoutMs = Int64(v)
+            marks[field.path] = field.mark
         }
+        if let field = map.optional("private_port") { s.privatePort = privatePort(field, url: s.url) }
         map.finish(what: "'database'", reader: &reader)
         return reader.errors.count == before ? s : nil
     }
@@ -211,11 +225,44 @@ private struct Decoder {
         if let field = map.optional("url"),
            let url = reader.serverURL(field, schemes: ["redis", "rediss"], example: "redis://cache.example:6379/0", service: "Redis") {
             s.url = url
+            marks[field.path] = field.mark
         }
         s.password = reader.secretSource(&map)
+        markSecret(&map)
         if let field = map.optional("quote_ttl_seconds"), let v = reader.integer(field, range: 1 ... 86_400, unit: "s") { s.quoteTTLSeconds = v }
+        if let field = map.optional("connect_timeout_ms"), let v = reader.integer(field, range: 100 ... 120_000, unit: "ms") {
+            s.connectTimeoutMs = Int64(v)
+            marks[field.path] = field.mark
+        }
+        if let field = map.optional("private_port") { s.privatePort = privatePort(field, url: s.url) }
         map.finish(what: "'redis'", reader: &reader)
         return reader.errors.count == before ? s : nil
+    }
+
+    /// Remembers where `password_env` / `password_file` of a server section is written.
+    mutating func markSecret(_ map: inout ConfigMapping) {
+        for key in ["password_env", "password_file"] {
+            if let field = map.optional(key) { marks[field.path] = field.mark }
+        }
+    }
+
+    /// `private_port`: 0 lets rtx pick a free loopback port (nil), else 1024...65535, and only
+    /// for the private server (`url` empty). Invalid values are reported and give nil.
+    mutating func privatePort(_ field: Field, url: String) -> UInt16? {
+        guard let v = reader.integer(field, range: 0 ... 1_000_000, unit: "(a port 1024...65535, or 0 to pick a free one)") else { return nil }
+        marks[field.path] = field.mark
+        if v == 0 { return nil }
+        guard (1_024 ... 65_535).contains(v) else {
+            let why = v < 1_024 ? "below 1024: ports 1...1023 are reserved for system services (and need root)" : "above 65535, the largest TCP port"
+            reader.fail(field, "port \(v) is \(why)", fix: "choose a port from 1024 to 65535, or write 0 to let rtx pick a free one")
+            return nil
+        }
+        guard url.isEmpty else {
+            reader.fail(field, "private_port applies only to the private server rtx starts itself, but `url:` names a server",
+                        fix: "remove private_port (or write 0), or write `url: \"\"` to use the private server")
+            return nil
+        }
+        return UInt16(v)
     }
 
     // MARK: symbols

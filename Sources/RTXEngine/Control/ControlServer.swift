@@ -30,7 +30,7 @@ public final class ControlServer: @unchecked Sendable {
     /// is replaced.
     public func bind() throws {
         if ControlClient.isAlive(path: path) {
-            throw EngineStartError("another engine is running on the control socket \(path); stop it first (or set engine.control_socket)")
+            throw EngineStartError("engine.control_socket: another engine is listening at \(path); stop it (Ctrl-C in its terminal, or SIGTERM) or set a different engine.control_socket")
         }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
