@@ -23,6 +23,12 @@ struct RunCommand: ParsableCommand {
         let settings = try loadConfiguration()
         let checked = try checkBeforeStarting(settings.config)
         mkdir(settings.config.engine.dataDirectory, 0o700)
+        let folderLock: DataFolderLock
+        do { folderLock = try DataFolderLock.acquire(dataDirectory: settings.config.engine.dataDirectory) } catch {
+            printError("\(error)")
+            throw ExitCode(2)
+        }
+        defer { withExtendedLifetime(folderLock) {} }
         let servers = try PrivateServersHandle.start(settings.config, checked: checked)
         defer { servers.stop() }
         let engine: Engine

@@ -210,6 +210,25 @@ import Testing
         #expect(log.contains("stopped at sequence"), "\(log)")
     }
 
+    /// Two engines on one data folder would share a journal: the second is refused by the
+    /// folder's lock even with its own control socket, and the first keeps running.
+    @Test func aSecondEngineOnTheSameDataFolderIsRefusedEvenWithItsOwnSocket() throws {
+        let first = try EngineProcess(name: "data-lock", pluginsYAML: StartupAttempt.noPlugins, libraries: [],
+                                      accounts: StartupAttempt.accounts, groups: StartupAttempt.groups)
+        defer { first.cleanUp() }
+        try first.start()
+        let text = try String(contentsOfFile: first.folder + "/rtx.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "control_socket: \(first.socket)", with: "control_socket: \(first.folder)/second.sock")
+        try text.write(toFile: first.folder + "/second.yaml", atomically: true, encoding: .utf8)
+        let second = try StartupAttempt.run(config: first.folder + "/second.yaml", in: first.folder)
+        #expect(second.status == 2, "\(second.output)")
+        second.expectLine(containing: ["error: engine.data: another engine (pid ", "uses \(first.folder)/data",
+                                       "fix: stop it (Ctrl-C in its terminal, or kill -TERM ", "or give this engine its own engine.data"])
+        #expect(!FileManager.default.fileExists(atPath: first.folder + "/second.sock"))
+        #expect(try first.request(["op": "status"])["ok"] as? Bool == true)
+        #expect(first.terminate().contains("stopped at sequence"))
+    }
+
     @Test func aStaleControlSocketLeftByACrashIsReplacedSilently() throws {
         let engine = try EngineProcess(name: "socket-stale", pluginsYAML: StartupAttempt.noPlugins, libraries: [],
                                        accounts: StartupAttempt.accounts, groups: StartupAttempt.groups)
