@@ -43,7 +43,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
-        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI"]),
+        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI", "RTXEngine", "RTXStore"]),
         .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
         .testTarget(name: "RTXStoreTests", dependencies: ["RTXStore"]),

@@ -11,6 +11,7 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "core-orders": CoreOrdersBench.run,
     "core-quotes": CoreQuotesBench.run,
     "core-risk": CoreRiskBench.run,
+    "engine-orders": EngineOrdersBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
