@@ -61,7 +61,7 @@ final class CoreRunner: @unchecked Sendable {
         } }
         let deadline = EngineClock.monotonicNs() + timeoutMs * 1_000_000
         return box.withLock { r, waiter in
-            while r == nil { if !waiter.wait(untilMonotonicNs: deadline) { break } }
+            while r == nil { if !waiter.wait(&r, untilMonotonicNs: deadline) { break } }
             return r
         }
     }

@@ -37,7 +37,7 @@ final class Snapshotter: @unchecked Sendable {
     func run() {
         while true {
             let next: CoreCopy?? = pending.withLock { s, waiter in
-                while s.copy == nil && !s.closed { _ = waiter.wait(untilMonotonicNs: EngineClock.monotonicNs() + 200_000_000) }
+                while s.copy == nil && !s.closed { _ = waiter.wait(&s, untilMonotonicNs: EngineClock.monotonicNs() + 200_000_000) }
                 if let c = s.copy { s.copy = nil; return .some(c) }
                 return .some(nil)
             }

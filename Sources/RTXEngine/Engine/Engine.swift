@@ -132,7 +132,7 @@ public final class Engine: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + 10_000_000_000
         finished.withLock { done, waiter in
             while !wanted.isSubset(of: done) {
-                if !waiter.wait(untilMonotonicNs: deadline) {
+                if !waiter.wait(&done, untilMonotonicNs: deadline) {
                     log("stop: \(wanted.subtracting(done).sorted().joined(separator: ", ")) did not finish within 10 s")
                     break
                 }

@@ -61,7 +61,7 @@ final class LPDesk: @unchecked Sendable {
     func run() {
         while true {
             let next: Work?? = work.withLock { s, waiter in
-                while s.items.isEmpty && !s.closed { _ = waiter.wait(untilMonotonicNs: EngineClock.monotonicNs() + 100_000_000) }
+                while s.items.isEmpty && !s.closed { _ = waiter.wait(&s, untilMonotonicNs: EngineClock.monotonicNs() + 100_000_000) }
                 if s.items.isEmpty && s.closed { return .some(nil) }
                 return s.items.pop()
             }

@@ -48,7 +48,7 @@ final class InputQueue: @unchecked Sendable {
         let ok: Bool = monitor.withLock { s, waiter in
             while !s.closed {
                 if s.system.push(input) { return true }
-                if !waiter.wait(untilMonotonicNs: deadline) { return false }
+                if !waiter.wait(&s, untilMonotonicNs: deadline) { return false }
             }
             return false
         }
@@ -73,7 +73,7 @@ final class InputQueue: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + waitMs * 1_000_000
         monitor.withLock { s, waiter in
             while s.system.isEmpty && s.client.isEmpty && s.quoteSymbols.isEmpty && !s.closed {
-                if !waiter.wait(untilMonotonicNs: deadline) { break }
+                if !waiter.wait(&s, untilMonotonicNs: deadline) { break }
             }
             while batch.count < max, let input = s.system.pop() { batch.append(input) }
             while batch.count < max, let input = s.client.pop() { batch.append(input) }

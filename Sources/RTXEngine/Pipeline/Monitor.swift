@@ -8,10 +8,14 @@ import Glibc
 final class Monitor<State>: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
-    private var state: State
+    /// The state while no `withLock` body holds it. A body that may wait works on the state
+    /// moved out of here and hands it back around each wait: an `inout` held across a wait
+    /// would let the optimizer assume nobody else changes it (the law of exclusivity), and
+    /// the waiter would never see another thread's change.
+    private var stored: State?
 
     init(_ state: State) {
-        self.state = state
+        stored = state
         pthread_mutex_init(&mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -28,11 +32,16 @@ final class Monitor<State>: @unchecked Sendable {
     /// Lets a locked body wait for a change.
     struct Waiter {
         fileprivate let monitor: Monitor
-        /// Releases the lock until signalled or `deadlineNs` (CLOCK_MONOTONIC) passes; returns
-        /// false at the deadline. Spurious wake-ups happen: re-check the state.
-        func wait(untilMonotonicNs deadlineNs: Int64) -> Bool {
+        /// Hands `state` (the body's) back, releases the lock until signalled or `deadlineNs`
+        /// (CLOCK_MONOTONIC) passes, then takes the state again with other threads' changes;
+        /// returns false at the deadline. Spurious wake-ups happen: re-check the state.
+        func wait(_ state: inout State, untilMonotonicNs deadlineNs: Int64) -> Bool {
+            monitor.stored = consume state
             var ts = timespec(tv_sec: Int(deadlineNs / 1_000_000_000), tv_nsec: Int(deadlineNs % 1_000_000_000))
-            return pthread_cond_timedwait(&monitor.condition, &monitor.mutex, &ts) != ETIMEDOUT
+            let signalled = pthread_cond_timedwait(&monitor.condition, &monitor.mutex, &ts) != ETIMEDOUT
+            state = monitor.stored!
+            monitor.stored = nil
+            return signalled
         }
     }
 
@@ -40,6 +49,9 @@ final class Monitor<State>: @unchecked Sendable {
     func withLock<R>(_ body: (inout State, Waiter) throws -> R) rethrows -> R {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
+        var state = stored!
+        stored = nil
+        defer { stored = state }
         return try body(&state, Waiter(monitor: self))
     }
 
@@ -47,7 +59,7 @@ final class Monitor<State>: @unchecked Sendable {
     func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        return try body(&state)
+        return try body(&stored!)
     }
 
     /// Wakes every waiter (call after changing the state).

@@ -26,7 +26,7 @@ public final class Reply: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + timeoutMs * 1_000_000
         return monitor.withLock { state, waiter in
             while state == nil {
-                if !waiter.wait(untilMonotonicNs: deadline), state == nil { return .refused(.timedOut(waitMs: timeoutMs)) }
+                if !waiter.wait(&state, untilMonotonicNs: deadline), state == nil { return .refused(.timedOut(waitMs: timeoutMs)) }
             }
             return state!
         }

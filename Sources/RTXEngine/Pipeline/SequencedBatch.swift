@@ -21,7 +21,7 @@ final class BatchHandoff: @unchecked Sendable {
         let ok: Bool = monitor.withLock { s, waiter in
             while !s.closed {
                 if s.batches.push(batch) { return true }
-                _ = waiter.wait(untilMonotonicNs: EngineClock.monotonicNs() + 100_000_000)
+                _ = waiter.wait(&s, untilMonotonicNs: EngineClock.monotonicNs() + 100_000_000)
             }
             return false
         }
@@ -34,7 +34,7 @@ final class BatchHandoff: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + waitMs * 1_000_000
         let batch: [SequencedInput]? = monitor.withLock { s, waiter in
             while s.batches.isEmpty && !s.closed {
-                if !waiter.wait(untilMonotonicNs: deadline) { return nil }
+                if !waiter.wait(&s, untilMonotonicNs: deadline) { return nil }
             }
             return s.batches.pop()
         }

@@ -115,7 +115,7 @@ public final class Subscriber: @unchecked Sendable {
                     return .quote(s.quotes.removeValue(forKey: key)!)
                 }
                 if let reason = s.closedReason { return .closed(reason) }
-                if !waiter.wait(untilMonotonicNs: deadline) { return nil }
+                if !waiter.wait(&s, untilMonotonicNs: deadline) { return nil }
             }
         }
     }
