@@ -13,6 +13,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // The C ABI headers of sdk/include/rtx, as a module the host imports.
@@ -28,12 +31,23 @@ let package = Package(
         .target(name: "CRTXHostSupport", path: "Sources/CRTXHostSupport"),
         // libpq, for the journal and the read models.
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        // PostgreSQL client, journal and snapshot store, migrations, private PostgreSQL and Redis servers.
-        .target(name: "RTXStore", dependencies: ["CLibPQ"]),
+        // hiredis, for the quote cache and pub/sub.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // PostgreSQL and Redis clients, journal and snapshot store, migrations, private PostgreSQL and Redis servers.
+        .target(name: "RTXStore", dependencies: ["CLibPQ", "CHiredis"]),
+        // The LP manager's logic: normalize, validate, aggregate or fail over (pure, no I/O).
+        .target(name: "RTXMarketData"),
+        // Metrics (Prometheus text) and structured logs.
+        .target(name: "RTXObservability", dependencies: [
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Manifest, loader, ABI checks, host services, plugin instances.
         .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport", "RTXDigest"]),
         // The running engine: configuration, sequencer, journal writer, core thread, LP order path, clock, recovery.
-        .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI"]),
+        .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability"]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
@@ -47,6 +61,7 @@ let package = Package(
         .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
         .testTarget(name: "RTXStoreTests", dependencies: ["RTXStore"]),
-        .testTarget(name: "RTXEngineTests", dependencies: ["RTXEngine", "RTXCore", "RTXPluginHost", "RTXStore"]),
+        .testTarget(name: "RTXEngineTests", dependencies: ["RTXEngine", "RTXCore", "RTXPluginHost", "RTXStore", "RTXObservability"]),
+        .testTarget(name: "RTXMarketDataTests", dependencies: ["RTXMarketData"]),
     ]
 )

@@ -1,0 +1,4 @@
+import Testing
+@testable import RTXMarketData
+
+@Test func theModuleLinks() { _ = RTXMarketData.self }
