@@ -47,7 +47,8 @@ let package = Package(
         // Manifest, loader, ABI checks, host services, plugin instances.
         .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport", "RTXDigest"]),
         // The running engine: configuration, sequencer, journal writer, core thread, LP order path, clock, recovery.
-        .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability"]),
+        .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability",
+                                                 .product(name: "Metrics", package: "swift-metrics")]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",
