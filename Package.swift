@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "RTXPluginHost", dependencies: ["CRTXABI", "CYAML", "CRTXHostSupport", "RTXDigest"]),
         // The running engine: configuration, sequencer, journal writer, core thread, LP order path, clock, recovery.
         .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability",
-                                                 .product(name: "Metrics", package: "swift-metrics")]),
+                                                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXPluginHost",

@@ -29,7 +29,7 @@ public final class EpochDomain: @unchecked Sendable {
     private static let slotStride = 16
     /// [0] is the global epoch; slot i lives at (i + 1) * slotStride.
     private let words: UnsafeMutablePointer<UInt64>
-    private let registration = Mutex<[Bool]>([])
+    private let registration = PThreadMutex<[Bool]>([])
 
     public init(capacity: Int = 256) {
         self.capacity = capacity

@@ -79,8 +79,8 @@ final class LPHostContext: HostContext, @unchecked Sendable {
     let quotes: BoundedMPSCRing<IngestedQuote>
     let reportCapacity: Int
     let eventCapacity: Int
-    private let reports = Mutex<[ExecutionReport]>([])
-    private let events = Mutex<[ConnectionEvent]>([])
+    private let reports = PThreadMutex<[ExecutionReport]>([])
+    private let events = PThreadMutex<[ConnectionEvent]>([])
     private let currentState = Atomic<Int32>(ConnectionState.disconnected.rawValue)
     /// True between create/start and the return of stop: pushes are accepted.
     let accepting = Atomic<Bool>(true)

@@ -16,7 +16,7 @@ public final class ManifestWatcher: @unchecked Sendable {
     public let pollIntervalMs: Int
     private let running = Atomic<Bool>(false)
     private var thread: pthread_t?
-    private let reports = Mutex<[ReloadReport]>([])
+    private let reports = PThreadMutex<[ReloadReport]>([])
     /// Reports kept for inspection; older ones are dropped beyond this.
     public static let reportLimit = 64
 

@@ -47,7 +47,7 @@ public final class PluginHost: @unchecked Sendable {
     public let groups = GroupIndex()
     public let routing: RoutingService
     public let fees: FeeService
-    private let control = Mutex<Void>(())
+    private let control = PThreadMutex<Void>(())
     private var adaptersStarted = false
 
     /// - Parameter stateDirectory: where the private plugin cache lives (`<state>/plugin-cache`).

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds (default: until Ctrl-C or SIGTERM).") var seconds: Int?
 
     func run() throws {
+        EngineLog.bootstrap()
         let settings = try loadConfiguration()
         let checked = try checkBeforeStarting(settings.config)
         mkdir(settings.config.engine.dataDirectory, 0o700)
@@ -95,7 +96,7 @@ struct RunCommand: ParsableCommand {
         let config = settings.config
         let journal = try PostgresJournal(url: databaseURL)
         let snapshots = try PostgresJournal(url: databaseURL)
-        let host = PluginHost(manifest: settings.manifest, stateDirectory: config.engine.dataDirectory + "/plugins")
+        let host = PluginHost(manifest: settings.manifest, stateDirectory: config.engine.dataDirectory + "/plugins", logSink: SwiftLogPluginSink())
         mkdir(config.engine.dataDirectory + "/plugins", 0o700)
         try host.loadAll()
         let parameters = EngineParameters(
@@ -147,13 +148,8 @@ struct RunCommand: ParsableCommand {
 
 /// The engine's log lines: UTC time, then the message, on standard error.
 @Sendable func engineLog(_ line: String) {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    var parts = tm()
-    var seconds = now.tv_sec
-    gmtime_r(&seconds, &parts)
-    let stamp = String(format: "%02d:%02d:%02d.%03d", parts.tm_hour, parts.tm_min, parts.tm_sec, now.tv_nsec / 1_000_000)
-    FileHandle.standardError.write(Data("\(stamp) \(line)\n".utf8))
+    EngineLog.bootstrap()
+    EngineLog.info(line)
 }
 
 /// Writes a line to standard output at once (a pipe would otherwise hold it in a buffer).

@@ -45,6 +45,13 @@ final class ControlHandler: @unchecked Sendable {
     private func respond(_ op: String, _ r: [String: Any]) throws -> [UInt8] {
         switch op {
         case "status": return status()
+        case "metrics":
+            var json = JSONText()
+            json.beginObject()
+            json.field("ok", true)
+            json.field("text", engine.metricsText())
+            json.endObject()
+            return json.bytes
         case "order": return try outcome(engine.submit(try marketOrder(r), waitMs: Self.replyWaitMs))
         case "pending": return try outcome(engine.submit(try pendingOrder(r), waitMs: Self.replyWaitMs))
         case "close":

@@ -78,8 +78,10 @@ final class CoreRunner: @unchecked Sendable {
     private func apply(_ batch: [SequencedInput]) {
         var touchedAccounts: Set<AccountID> = []
         var touchedSymbols: Set<SymbolIndex> = []
+        let metrics = PipelineMetrics.shared
         for item in batch {
             core.apply(item.envelope)
+            if case .quote = item.envelope.command { metrics.quoteToCore.recordNanoseconds(EngineClock.monotonicNs() - item.submittedNs) }
             let events = core.events
             for e in events {
                 switch e {
@@ -94,12 +96,15 @@ final class CoreRunner: @unchecked Sendable {
             }
             if let reply = item.reply {
                 reply.complete(.applied(sequence: item.envelope.sequence, events: events))
-                latencies.record(EngineClock.monotonicNs() - item.submittedNs)
+                let answeredNs = EngineClock.monotonicNs() - item.submittedNs
+                latencies.record(answeredNs)
+                metrics.commandAnswered.recordNanoseconds(answeredNs)
             }
             publisher.publish(sequence: item.envelope.sequence, events: events)
         }
         lastApplied.store(core.lastSequence, ordering: .releasing)
         appliedInputs.add(UInt64(batch.count), ordering: .relaxed)
+        metrics.appliedInputs.increment(by: Int64(batch.count))
         for id in touchedAccounts { refreshAccount(id) }
         for s in touchedSymbols {
             view.updateExposure(symbol: s, a: core.exposure(symbol: s, book: .a)?.netVolume ?? 0,

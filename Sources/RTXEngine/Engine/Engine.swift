@@ -1,5 +1,6 @@
 import Foundation
 import RTXCore
+import RTXObservability
 import RTXPluginHost
 import Synchronization
 
@@ -30,12 +31,15 @@ public final class Engine: @unchecked Sendable {
     private var threadNames: [String] = []
     private let running = Atomic<Bool>(false)
     private let finished = Monitor<Set<String>>([])
+    /// The plugin counters' exporter, one export at a time (see `metricsText`).
+    let metricsExport = Monitor(PluginMetrics())
     /// Fee-model calls come from the control side, one at a time, through this reader.
     private let control = Monitor<EpochReader?>(nil)
     public private(set) var startReport = ""
 
     public init(parameters settings: EngineParameters, journal: JournalWriting & JournalReading, snapshots: SnapshotSaving?, host: PluginHost?,
                 log: @escaping @Sendable (String) -> Void) {
+        EngineMetrics.bootstrap()     // before any component makes a metric (else it would go nowhere)
         self.settings = settings
         self.journal = journal
         snapshotStore = snapshots

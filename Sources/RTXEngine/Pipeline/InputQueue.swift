@@ -13,7 +13,7 @@ final class InputQueue: @unchecked Sendable {
         var client: RingBuffer<EngineInput>
         var system: RingBuffer<EngineInput>
         /// Latest untaken quote per symbol index (nil: none waiting), and which are waiting.
-        var quotes: [Command?] = []
+        var quotes: [(command: Command, receivedNs: Int64)?] = []
         var quoteSymbols: [SymbolIndex] = []
         var closed = false
         var takenQuotes = 0
@@ -56,13 +56,14 @@ final class InputQueue: @unchecked Sendable {
         return ok
     }
 
-    /// Keeps the latest quote of its symbol (replacing an untaken one).
-    func putQuote(symbol: SymbolIndex, _ quote: Command) {
+    /// Keeps the latest quote of its symbol (replacing an untaken one). `receivedNs`
+    /// (monotonic) is when the LP adapter emitted it, for the quote-in → core latency.
+    func putQuote(symbol: SymbolIndex, _ quote: Command, receivedNs: Int64 = EngineClock.monotonicNs()) {
         monitor.withLock { s in
             let i = Int(symbol)
-            if i >= s.quotes.count { s.quotes += [Command?](repeating: nil, count: i + 1 - s.quotes.count) }
+            if i >= s.quotes.count { s.quotes += [(command: Command, receivedNs: Int64)?](repeating: nil, count: i + 1 - s.quotes.count) }
             if s.quotes[i] == nil { s.quoteSymbols.append(symbol) } else { s.conflatedQuotes += 1 }
-            s.quotes[i] = quote
+            s.quotes[i] = (quote, receivedNs)
         }
         monitor.broadcast()
     }
@@ -80,7 +81,10 @@ final class InputQueue: @unchecked Sendable {
             var taken = 0
             while batch.count < max, taken < s.quoteSymbols.count {
                 let symbol = s.quoteSymbols[taken]
-                batch.append(.system(s.quotes[Int(symbol)]!))
+                let waiting = s.quotes[Int(symbol)]!
+                var input = EngineInput.system(waiting.command)
+                input.submittedNs = waiting.receivedNs
+                batch.append(input)
                 s.quotes[Int(symbol)] = nil
                 taken += 1
             }

@@ -15,10 +15,13 @@ public final class Reply: @unchecked Sendable {
     public init() {}
 
     func complete(_ outcome: Outcome) {
-        monitor.withLock { state in
-            if state == nil { state = outcome }
+        let first: Bool = monitor.withLock { state in
+            guard state == nil else { return false }
+            state = outcome
+            return true
         }
         monitor.broadcast()
+        if first, case .refused(let refusal) = outcome { PipelineMetrics.shared.refused(refusal) }
     }
 
     /// Waits up to `timeoutMs` for the outcome.
@@ -26,7 +29,10 @@ public final class Reply: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + timeoutMs * 1_000_000
         return monitor.withLock { state, waiter in
             while state == nil {
-                if !waiter.wait(&state, untilMonotonicNs: deadline), state == nil { return .refused(.timedOut(waitMs: timeoutMs)) }
+                if !waiter.wait(&state, untilMonotonicNs: deadline), state == nil {
+                    PipelineMetrics.shared.refused(.timedOut(waitMs: timeoutMs))
+                    return .refused(.timedOut(waitMs: timeoutMs))
+                }
             }
             return state!
         }

@@ -104,6 +104,8 @@ final class Sequencer: @unchecked Sendable {
             sequence += 1
         }
         guard !records.isEmpty else { return }
+        let metrics = PipelineMetrics.shared
+        let appendStartNs = EngineClock.monotonicNs()
         do {
             try journal.append(records)
         } catch {
@@ -112,6 +114,11 @@ final class Sequencer: @unchecked Sendable {
                 return
             }
         }
+        let durableNs = EngineClock.monotonicNs()
+        metrics.journalAppend.recordNanoseconds(durableNs - appendStartNs)
+        metrics.journalBatchInputs.record(records.count)
+        metrics.journaledInputs.increment(by: Int64(records.count))
+        for item in items where item.reply != nil { metrics.commandJournaled.recordNanoseconds(durableNs - item.submittedNs) }
         nextSequence = sequence
         lastTimeNs = time
         journaledInputs.add(UInt64(records.count), ordering: .relaxed)
@@ -119,6 +126,7 @@ final class Sequencer: @unchecked Sendable {
         if paused.load(ordering: .relaxed) {
             paused.store(false, ordering: .releasing)
             reason.withLock { $0 = "" }
+            metrics.journalPaused.record(0)
         }
         if !handoff.put(items) {
             for item in items { item.reply?.complete(.refused(.notRunning)) }
@@ -149,6 +157,7 @@ final class Sequencer: @unchecked Sendable {
     /// durable after all (true) or not (false). Returns false at once when stopping.
     private func resolveInDoubt(records: [JournaledInput], error: Error) -> Bool {
         paused.store(true, ordering: .releasing)
+        PipelineMetrics.shared.journalPaused.record(1)
         reason.withLock { $0 = "\(error)" }
         while !stopping.load(ordering: .acquiring) {
             do {
