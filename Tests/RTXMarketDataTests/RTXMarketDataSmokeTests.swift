@@ -1,4 +1,0 @@
-import Testing
-@testable import RTXMarketData
-
-@Test func theModuleLinks() { _ = RTXMarketData.self }
