@@ -262,6 +262,7 @@ final class ControlHandler: @unchecked Sendable {
         for lp in s.lpStates { json.field(nil, lp) }
         json.endArray()
         json.field("start", s.startReport)
+        if let cache = s.quoteCache { QuoteCacheStatusJSON.write(cache, into: &json) }
         json.endObject()
         return json.bytes
     }

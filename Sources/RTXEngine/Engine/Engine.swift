@@ -97,6 +97,10 @@ public final class Engine: @unchecked Sendable {
         }
         refreshLPRoutes()
         if host != nil { try refreshFeeSchedule(reason: "start") }
+        if let cacheSettings = settings.quoteCache {   // Redis: its own thread; nothing here waits for it
+            publisher.quoteCache = QuoteCache(settings: cacheSettings, log: log)
+            publisher.quoteCache?.start()
+        }
         if let pump { spawn("rtx-lp-pump") { pump.run() } }
         spawn("rtx-time") { self.time.run() }
         if let host {
@@ -107,8 +111,8 @@ public final class Engine: @unchecked Sendable {
     /// Stops in order, so that everything journaled is applied and answered: time and LPs
     /// first, then the input queue is closed (new inputs are refused with `notRunning`), the
     /// sequencer journals what was already queued and exits, then the core applies every
-    /// handed-off batch and exits, then the LP desk and the snapshot writer. Each stage is
-    /// waited for up to 10 s. Thread: any one thread, once.
+    /// handed-off batch and exits, then the LP desk, the snapshot writer and the Redis quote
+    /// cache's writer. Each stage is waited for up to 10 s. Thread: any one thread, once.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         time?.stop()
@@ -122,6 +126,7 @@ public final class Engine: @unchecked Sendable {
         awaitThreads(["rtx-core"])
         desk?.close()
         snapshotter?.close()
+        publisher.quoteCache?.stop()
         awaitThreads(threadNames)
         if let runner {
             finalSequence = runner.core.lastSequence
@@ -322,7 +327,8 @@ public final class Engine: @unchecked Sendable {
                             pauseReason: sequencer.pauseReason, clientQueue: depths.client, systemQueue: depths.system,
                             quotesWaiting: depths.quotes, handoff: handoff.depth, snapshotsSaved: snapshotter?.saved.load(ordering: .relaxed) ?? 0,
                             lastSnapshot: snapshotter?.lastSavedSequence.load(ordering: .relaxed) ?? 0,
-                            lpStates: view.allLPStates().map { "\($0.0): \($0.1)" }, startReport: startReport)
+                            lpStates: view.allLPStates().map { "\($0.0): \($0.1)" }, startReport: startReport,
+                            quoteCache: publisher.quoteCache?.status())
     }
 
     /// Command → answer latencies recorded so far (ns), and a reset for measurements.
@@ -345,6 +351,8 @@ public struct EngineStatus: Sendable {
     public var lastSnapshot: UInt64
     public var lpStates: [String]
     public var startReport: String
+    /// The Redis quote cache; nil when the engine runs without one.
+    public var quoteCache: QuoteCacheStatus? = nil
 }
 
 public struct EngineStartError: Error, CustomStringConvertible {

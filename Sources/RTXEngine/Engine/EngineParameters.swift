@@ -16,6 +16,9 @@ public struct EngineParameters: Sendable {
     public var groups: [GroupSpec]
     /// Demo accounts opened at first start, with their first deposit (1e-8 of the account currency).
     public var accounts: [(spec: AccountSpec, deposit: Int64)]
+    /// The Redis quote cache (server, password, TTL); nil runs without one (`rtx run` always
+    /// sets it: the private server's or `redis.url`).
+    public var quoteCache: QuoteCacheSettings? = nil
 
     public init(dataDirectory: String, manifestPath: String, controlSocketPath: String, timeTickMs: Int64 = 100,
                 rolloverMinuteUTC: Int64 = 21 * 60, snapshotEveryInputs: UInt64 = 100_000, queueCapacity: Int = 65_536,

@@ -101,6 +101,8 @@ final class LPPump: @unchecked Sendable {
 
     private func publishClientQuotes(route: SymbolRoute, name: String, bid: Int64, ask: Int64) {
         let now = EngineClock.wallNs()
+        // Redis (quote:SYMBOL): never waits; each group's prices reach it through publishQuote.
+        publisher.quoteCache?.offerRaw(symbol: name, digits: route.digits, bidTicks: bid, askTicks: ask, timeNs: now)
         let (schedule, groups) = pricing.withLock { ($0.schedule, $0.groups) }
         for (g, group) in groups.enumerated() {
             let q = ClientPricing.clientQuote(rawBid: bid, rawAsk: ask, markup: schedule.markup(group: GroupIndex(g), symbol: route.index))

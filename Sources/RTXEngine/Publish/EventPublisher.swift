@@ -14,6 +14,10 @@ final class EventPublisher: @unchecked Sendable {
     private let nextID = Atomic<Int>(1)
     private let anyEvents = Atomic<Int>(0)
     private let anyQuotes = Atomic<Int>(0)
+    /// The Redis quote cache, when the engine has one: it gets every client quote (and the
+    /// pump hands it the raw quote). Set by the engine before the LP pump thread starts (the
+    /// thread's start orders the write before the pump's reads) and never changed after.
+    var quoteCache: QuoteCache?
 
     init() {}
 
@@ -38,6 +42,7 @@ final class EventPublisher: @unchecked Sendable {
     }
 
     func publishQuote(_ quote: ClientQuote) {
+        quoteCache?.offer(quote)
         guard anyQuotes.load(ordering: .relaxed) > 0 else { return }
         for s in subscribers.withLock({ Array($0.values) }) where s.wantsQuotes { s.offer(quote) }
     }
