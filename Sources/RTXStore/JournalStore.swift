@@ -32,8 +32,8 @@ public final class JournalStore {
     public static let maxSnapshotBytes = 256 << 20
     public static let maxSnapshotHashBytes = 64
 
-    /// The schema this build knows.
-    public static let migrator = PostgresMigrator(migrations: JournalSchema.migrations)
+    /// The schema this build knows: the journal's, then the read models' (one version sequence).
+    public static let migrator = PostgresMigrator(migrations: JournalSchema.migrations + ReadModelSchema.migrations)
 
     /// Runs the migrations (see `PostgresMigrator`), then uses `connection`.
     public init(connection: PostgresConnection) throws {
