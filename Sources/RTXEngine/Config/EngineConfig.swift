@@ -30,6 +30,8 @@ public struct EngineConfig: Sendable, Equatable {
     /// `engine.control_socket` ...), so a start-up problem points into the file too. A
     /// setting left out of the file has no entry.
     public var settingMarks: [String: SourceMark] = [:]
+    /// `market:` — the LP manager's defaults (symbols override them with `quote_*` keys).
+    public var market: MarketSettings = .standard
 
     public func symbol(named name: String) -> SymbolConfig? { symbols.first { $0.name == name } }
     public func group(named name: String) -> GroupConfig? { groups.first { $0.name == name } }
@@ -123,6 +125,8 @@ public struct SymbolConfig: Sendable, Equatable {
     public var maxQuoteAgeMs: Int64
     /// The trading switch the symbol starts with.
     public var tradingState: TradingState
+    /// `quote_mode`, `quote_stale_after_ms` ...: this symbol's exceptions to `market:`.
+    public var quote: SymbolQuoteOverrides = .none
     /// Where the entry starts in the file.
     public var mark: SourceMark
 }

@@ -109,6 +109,7 @@ private struct Decoder {
         }
         let accounts = decodeAccounts(map.optional("accounts"), groupNames: groupNames, symbols: symbols)
         let bindings = decodeLPBindings(map.optional("lp_bindings"), symbolNames: symbolNames)
+        let market = MarketConfigDecoding.decodeSection(map.optional("market"), reader: &reader)
         map.finish(what: "the top level", reader: &reader)
         if let a = database?.privatePort, let b = redis?.privatePort, a == b {
             reader.fail(marks["redis.private_port"], "redis.private_port",
@@ -116,9 +117,9 @@ private struct Decoder {
                         fix: "give each server its own port, or write 0 to let rtx pick a free one")
             return nil
         }
-        guard let version, let engine, let database, let redis, let symbols, let groups, let accounts, let bindings else { return nil }
+        guard let version, let engine, let database, let redis, let symbols, let groups, let accounts, let bindings, let market else { return nil }
         return EngineConfig(path: reader.file, version: version, engine: engine, database: database, redis: redis,
-                            symbols: symbols, groups: groups, accounts: accounts, lpBindings: bindings, settingMarks: marks)
+                            symbols: symbols, groups: groups, accounts: accounts, lpBindings: bindings, settingMarks: marks, market: market)
     }
 
     /// A section that may be absent or empty (all defaults).
@@ -332,6 +333,7 @@ private struct Decoder {
         if let field = map.optional("trading"), let text = reader.choice(field, options: ["full", "close_only", "disabled"]) {
             trading = text == "full" ? .full : text == "close_only" ? .closeOnly : .disabled
         }
+        let quote = MarketConfigDecoding.decodeOverrides(&map, reader: &reader)
         map.finish(what: "a symbol", reader: &reader)
 
         // Relations between the volume settings, each reported where it is written.
@@ -356,7 +358,7 @@ private struct Decoder {
         return SymbolConfig(name: name, description: description, digits: digits, contractSizeE8: contract, volumeMin: minimum,
                             volumeMax: maximum, volumeStep: step, marginCurrency: margin, profitCurrency: profit,
                             minStopDistanceTicks: Int64(stopDistance), sessions: sessions, maxQuoteAgeMs: Int64(quoteAge),
-                            tradingState: trading, mark: f.mark)
+                            tradingState: trading, quote: quote, mark: f.mark)
     }
 
     mutating func decodeSessions(_ f: Field) -> TradingSessions? {

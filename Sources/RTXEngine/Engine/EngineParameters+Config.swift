@@ -8,5 +8,6 @@ extension EngineParameters {
                   queueCapacity: config.engine.queueCapacity, journalBatchMax: config.engine.journalBatchMax,
                   symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
                   accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
+        quotePolicies = config.quotePolicies
     }
 }

@@ -16,6 +16,8 @@ public struct EngineParameters: Sendable {
     public var groups: [GroupSpec]
     /// Demo accounts opened at first start, with their first deposit (1e-8 of the account currency).
     public var accounts: [(spec: AccountSpec, deposit: Int64)]
+    /// The LP manager's quote policy per symbol (rtx.yaml `market:` and `quote_*`).
+    public var quotePolicies = QuotePolicies()
     /// The Redis quote cache (server, password, TTL); nil runs without one (`rtx run` always
     /// sets it: the private server's or `redis.url`).
     public var quoteCache: QuoteCacheSettings? = nil
