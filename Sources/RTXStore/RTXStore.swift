@@ -7,6 +7,8 @@
 /// - `PostgresMigrator` / `PostgresMigration`: versioned schema changes in one transaction.
 /// - `JournalStore` (`JournalRecord`, `JournalError`, schema in `JournalSchema`): the
 ///   append-only command journal and the core's snapshots.
+/// - `RedisClient` (with `RedisConfiguration`, `RedisReply`, `RedisError`): one hiredis
+///   connection, one owner thread; argv commands, pipelines, pushed pub/sub messages.
 /// - `PrivatePostgres`, `PrivateRedis` (`PrivateServerError`, `StoreLogger`): servers of
 ///   our own on 127.0.0.1, reused across crashes of the engine.
 public enum RTXStore {}

@@ -196,9 +196,9 @@ struct AccountCommand: ParsableCommand {
     }
 }
 
-/// `rtx status`: sequence, state hash, journal and queue figures, LP states.
+/// `rtx status`: sequence, state hash, journal and queue figures, LP states, the Redis quote cache.
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "The running engine's sequence, state hash, journal, queues and LPs.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "The running engine's sequence, state hash, journal, queues, LPs and Redis quote cache.")
     @OptionGroup var socket: SocketOption
 
     func run() throws {
@@ -208,6 +208,7 @@ struct StatusCommand: ParsableCommand {
             journal: \(a["journaled"] ?? 0) inputs in \(a["journal_batches"] ?? 0) batches\((a["paused"] as? Bool == true) ? "  PAUSED: \(a["pause_reason"] ?? "")" : "")
             queues: client \(a["client_queue"] ?? 0), system \(a["system_queue"] ?? 0); snapshots saved \(a["snapshots_saved"] ?? 0) (last at \(a["last_snapshot"] ?? 0))
             LPs: \((a["lps"] as? [String] ?? []).joined(separator: ", "))
+            redis: \((a["redis"] as? [String: Any])?["summary"] as? String ?? "not used")
             """
         }
     }

@@ -7,13 +7,17 @@ import RTXStore
 final class PrivateServersHandle {
     let databaseURL: String
     let databaseDescription: String
+    /// The private server's URL or `redis.url` (the password is in `StartupCheck.redisPassword`).
+    let redisURL: String
     let redisDescription: String
     private let postgres: PrivatePostgres?
     private let redis: PrivateRedis?
 
-    private init(databaseURL: String, databaseDescription: String, redisDescription: String, postgres: PrivatePostgres?, redis: PrivateRedis?) {
+    private init(databaseURL: String, databaseDescription: String, redisURL: String, redisDescription: String, postgres: PrivatePostgres?,
+                 redis: PrivateRedis?) {
         self.databaseURL = databaseURL
         self.databaseDescription = databaseDescription
+        self.redisURL = redisURL
         self.redisDescription = redisDescription
         self.postgres = postgres
         self.redis = redis
@@ -58,10 +62,11 @@ final class PrivateServersHandle {
             }
             throw ExitCode(2)
         }
-        let redisDescription = redis.map { "127.0.0.1:\($0.port) (private\($0.reused ? ", reused" : ""); quotes in Redis come with Engine II)" }
-            ?? config.redis.url
-        return PrivateServersHandle(databaseURL: url, databaseDescription: databaseDescription, redisDescription: redisDescription,
-                                    postgres: postgres, redis: redis)
+        let uses = "quote cache quote:SYMBOL and quote:GROUP:SYMBOL, TTL \(config.redis.quoteTTLSeconds) s; pub/sub quotes:SYMBOL and quotes:GROUP:SYMBOL"
+        let redisDescription = redis.map { "127.0.0.1:\($0.port) (private\($0.reused ? ", reused" : ""); \(uses))" }
+            ?? "\(config.redis.url) (\(uses))"
+        return PrivateServersHandle(databaseURL: url, databaseDescription: databaseDescription, redisURL: redis?.url ?? config.redis.url,
+                                    redisDescription: redisDescription, postgres: postgres, redis: redis)
     }
 
     func stop() {

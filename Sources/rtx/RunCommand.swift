@@ -32,10 +32,11 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(folderLock) {} }
         let servers = try PrivateServersHandle.start(settings.config, checked: checked)
         defer { servers.stop() }
+        let quoteCache = try quoteCacheSettings(settings.config, url: servers.redisURL, password: checked.redisPassword)
         let engine: Engine
         let control: ControlServer
         do {
-            (engine, control) = try startEngine(settings, databaseURL: servers.databaseURL)
+            (engine, control) = try startEngine(settings, databaseURL: servers.databaseURL, quoteCache: quoteCache)
         } catch {
             printError("error: \(error)")
             throw ExitCode(2)
@@ -92,20 +93,22 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    private func startEngine(_ settings: (config: EngineConfig, manifest: Manifest), databaseURL: String) throws -> (Engine, ControlServer) {
+    private func startEngine(_ settings: (config: EngineConfig, manifest: Manifest), databaseURL: String,
+                             quoteCache: QuoteCacheSettings) throws -> (Engine, ControlServer) {
         let config = settings.config
         let journal = try PostgresJournal(url: databaseURL)
         let snapshots = try PostgresJournal(url: databaseURL)
         let host = PluginHost(manifest: settings.manifest, stateDirectory: config.engine.dataDirectory + "/plugins", logSink: SwiftLogPluginSink())
         mkdir(config.engine.dataDirectory + "/plugins", 0o700)
         try host.loadAll()
-        let parameters = EngineParameters(
+        var parameters = EngineParameters(
             dataDirectory: config.engine.dataDirectory, manifestPath: config.engine.pluginsManifestPath,
             controlSocketPath: config.engine.controlSocketPath, timeTickMs: config.engine.timeTickMs,
             rolloverMinuteUTC: Int64(config.engine.rolloverMinuteUTC), snapshotEveryInputs: UInt64(config.engine.snapshotEveryInputs),
             queueCapacity: config.engine.queueCapacity, journalBatchMax: config.engine.journalBatchMax,
             symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
             accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
+        parameters.quoteCache = quoteCache
         let engine = Engine(parameters: parameters, journal: journal, snapshots: snapshots, host: host, log: engineLog)
         let control = ControlServer(path: config.engine.controlSocketPath, engine: engine)
         try control.bind()
@@ -117,6 +120,19 @@ struct RunCommand: ParsableCommand {
             throw error
         }
         return (engine, control)
+    }
+
+    /// The Redis quote cache's settings: the private server's or `redis.url`'s address, the
+    /// password read by the start-up check, `redis.connect_timeout_ms` and `quote_ttl_seconds`.
+    /// A URL the client cannot use (`rediss://`: no TLS in hiredis 0.14) is refused here.
+    private func quoteCacheSettings(_ config: EngineConfig, url: String, password: Secret?) throws -> QuoteCacheSettings {
+        do {
+            let redis = try RedisConfiguration(url: url, password: password?.reveal(), connectTimeoutMs: Int(config.redis.connectTimeoutMs))
+            return QuoteCacheSettings(redis: redis, ttlSeconds: config.redis.quoteTTLSeconds)
+        } catch {
+            printError(config.problem("redis.url", error.message, fix: "write a redis:// URL, or `url: \"\"` for the private server").description)
+            throw ExitCode(2)
+        }
     }
 
     private func printWhereToLook(_ settings: (config: EngineConfig, manifest: Manifest), engine: Engine, control: ControlServer,
