@@ -86,6 +86,12 @@ import Testing
     /// "1.08512" → 108512.
     static func ticks(_ text: String?) -> Int64? { text.flatMap { Int64($0.replacingOccurrences(of: ".", with: "")) } }
 
+    /// The value of an unlabelled metric in the engine's Prometheus text (`rtx metrics`).
+    static func metric(_ engine: EngineProcess, _ name: String) throws -> Double? {
+        let text = try engine.request(["op": "metrics"])["text"] as? String ?? ""
+        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+    }
+
     static func redisStatus(_ engine: EngineProcess) throws -> [String: Any] {
         try engine.request(["op": "status"])["redis"] as? [String: Any] ?? [:]
     }
@@ -145,6 +151,8 @@ import Testing
         #expect(payload["symbol"] as? String == "EURUSD" && payload["digits"] as? Int == 5 && payload["time_ns"] is Int)
         #expect(Self.ticks(payload["bid"] as? String) != nil && Self.ticks(payload["ask"] as? String) != nil)
         #expect(try Self.redisStatus(engine)["state"] as? String == "ok")
+        #expect(try Self.metric(engine, "rtx_redis_degraded") == 0)
+        #expect(try Self.metric(engine, "rtx_redis_writes_total") ?? 0 > 0)
         let statusText = try engine.cli(["status"])
         #expect((statusText["redis"] as? [String: Any])?["state"] as? String == "ok", "\(statusText)")
 
@@ -158,6 +166,8 @@ import Testing
         #expect(outage["state"] as? String == "degraded", "\(degraded)")
         #expect((outage["reason"] as? String)?.hasPrefix("Redis at 127.0.0.1:\(port): ") == true, "\(outage)")
         #expect((outage["summary"] as? String)?.hasPrefix("degraded since ") == true && (outage["since_ns"] as? Int ?? 0) > 0)
+        #expect(try Self.metric(engine, "rtx_redis_degraded") == 1)
+        #expect(try Self.metric(engine, "rtx_redis_errors_total") ?? 0 >= 1)
 
         // Quotes keep reaching the core (journaled and applied), and orders fill.
         let sequenceBefore = try #require(before["sequence"] as? Int)
@@ -182,6 +192,8 @@ import Testing
         let recovered = try engine.request(["op": "status"], until: { ($0["redis"] as? [String: Any])?["state"] as? String == "ok" }, timeoutSeconds: 30)
         let cache = try #require(recovered["redis"] as? [String: Any])
         #expect(cache["state"] as? String == "ok" && (cache["reconnects"] as? Int ?? 0) >= 1, "\(recovered)")
+        #expect(try Self.metric(engine, "rtx_redis_degraded") == 0)
+        #expect(try Self.metric(engine, "rtx_redis_reconnects_total") ?? 0 >= 1)
         let ttl = try #require(try fresh.command("TTL", "quote:EURUSD").integer)
         #expect(ttl > 0 && ttl <= 60)
         let log = engine.terminate()
