@@ -57,6 +57,11 @@ public struct LPFeedCounters: Sendable, Equatable {
     public var quotesDroppedFull: UInt64
     /// Refused as malformed: unknown symbol, crossed, non-positive prices, bad digits.
     public var quotesRefused: UInt64
+    /// Of `quotesRefused`, by reason: crossed (bid above ask), a non-positive price, a symbol id
+    /// the adapter was not subscribed to. The rest were malformed (digits, volume, struct size).
+    public var quotesRefusedCrossed: UInt64 = 0
+    public var quotesRefusedNonPositive: UInt64 = 0
+    public var quotesRefusedUnsubscribed: UInt64 = 0
     public var reportsAccepted: UInt64
     public var reportsRefused: UInt64
     /// Answered RTX_E_AGAIN because the report queue was full (the plugin keeps and retries).
@@ -89,6 +94,9 @@ final class LPHostContext: HostContext, @unchecked Sendable {
     private let quotesAccepted = Atomic<UInt64>(0)
     private let quotesDroppedFull = Atomic<UInt64>(0)
     private let quotesRefused = Atomic<UInt64>(0)
+    private let quotesRefusedCrossed = Atomic<UInt64>(0)
+    private let quotesRefusedNonPositive = Atomic<UInt64>(0)
+    private let quotesRefusedUnsubscribed = Atomic<UInt64>(0)
     private let reportsAccepted = Atomic<UInt64>(0)
     private let reportsRefused = Atomic<UInt64>(0)
     private let reportsQueueFull = Atomic<UInt64>(0)
@@ -125,6 +133,9 @@ final class LPHostContext: HostContext, @unchecked Sendable {
         LPFeedCounters(quotesAccepted: quotesAccepted.load(ordering: .relaxed),
                        quotesDroppedFull: quotesDroppedFull.load(ordering: .relaxed),
                        quotesRefused: quotesRefused.load(ordering: .relaxed),
+                       quotesRefusedCrossed: quotesRefusedCrossed.load(ordering: .relaxed),
+                       quotesRefusedNonPositive: quotesRefusedNonPositive.load(ordering: .relaxed),
+                       quotesRefusedUnsubscribed: quotesRefusedUnsubscribed.load(ordering: .relaxed),
                        reportsAccepted: reportsAccepted.load(ordering: .relaxed),
                        reportsRefused: reportsRefused.load(ordering: .relaxed),
                        reportsQueueFull: reportsQueueFull.load(ordering: .relaxed),
@@ -154,15 +165,18 @@ final class LPHostContext: HostContext, @unchecked Sendable {
         let q = pointer.pointee
         guard q.symbol_id <= UInt32(Self.maxSymbolID),
               (subscribed + Int(q.symbol_id)).pointee.load(ordering: .relaxed) else {
+            quotesRefusedUnsubscribed.add(1, ordering: .relaxed)
             return refuse(quotesRefused, "quote refused: symbol_id \(q.symbol_id) was not subscribed on this adapter")
         }
         guard q.price_digits >= 0, q.price_digits <= RTX_PRICE_DIGITS_MAX else {
             return refuse(quotesRefused, "quote refused: price_digits \(q.price_digits) outside 0...\(RTX_PRICE_DIGITS_MAX)")
         }
         guard q.bid_ticks > 0, q.ask_ticks > 0 else {
+            quotesRefusedNonPositive.add(1, ordering: .relaxed)
             return refuse(quotesRefused, "quote refused: non-positive price (bid \(q.bid_ticks), ask \(q.ask_ticks) ticks)")
         }
         guard q.bid_ticks <= q.ask_ticks else {
+            quotesRefusedCrossed.add(1, ordering: .relaxed)
             return refuse(quotesRefused, "quote refused: crossed (bid \(q.bid_ticks) > ask \(q.ask_ticks) ticks, symbol_id \(q.symbol_id))")
         }
         guard q.bid_volume >= 0, q.ask_volume >= 0 else {
