@@ -112,7 +112,8 @@ public final class Engine: @unchecked Sendable {
     /// first, then the input queue is closed (new inputs are refused with `notRunning`), the
     /// sequencer journals what was already queued and exits, then the core applies every
     /// handed-off batch and exits, then the LP desk, the snapshot writer and the Redis quote
-    /// cache's writer. Each stage is waited for up to 10 s. Thread: any one thread, once.
+    /// cache's writer. Each stage is waited for up to 10 s (the Redis writer: its connect
+    /// timeout plus four command timeouts plus 1 s). Thread: any one thread, once.
     public func stop() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         time?.stop()

@@ -104,7 +104,8 @@ final class QuoteCache: @unchecked Sendable {
                 if buffer.sleep(untilMonotonicNs: EngineClock.monotonicNs() + delayMs * 1_000_000) { break }
                 continue
             }
-            let arrived = buffer.take(untilMonotonicNs: EngineClock.monotonicNs() + Self.idleWaitMs * 1_000_000)
+            // After a (re)connect the rewrite of every key does not wait for a new quote.
+            let arrived = buffer.take(untilMonotonicNs: rewriteAll ? 0 : EngineClock.monotonicNs() + Self.idleWaitMs * 1_000_000)
             if !write(arrived) {
                 let delayMs = backoff.nextDelayMs()
                 if buffer.sleep(untilMonotonicNs: EngineClock.monotonicNs() + delayMs * 1_000_000) { break }

@@ -27,18 +27,20 @@ public struct QuoteCacheSettings: Sendable {
     /// The reconnect (and retry after refused writes) delays: see `ReconnectBackoff`.
     public var backoffInitialMs: Int64
     public var backoffMaxMs: Int64
-    /// Longest `stop` waits for the writer thread (it may be inside a connect or a batch).
+    /// Longest `stop` waits for the writer thread, which may be inside a connection attempt
+    /// (connect, then AUTH, SELECT and PING) or a batch: by default the connect timeout plus
+    /// four command timeouts plus 1 s (12 s with 5 s and 2 s).
     public var stopWaitMs: Int64
 
     public init(redis: RedisConfiguration, ttlSeconds: Int = 60, maxKeys: Int = 65_536, batchMaxKeys: Int = 512,
-                backoffInitialMs: Int64 = 100, backoffMaxMs: Int64 = 5_000, stopWaitMs: Int64 = 10_000) {
+                backoffInitialMs: Int64 = 100, backoffMaxMs: Int64 = 5_000, stopWaitMs: Int64? = nil) {
         self.redis = redis
         self.ttlSeconds = ttlSeconds
         self.maxKeys = maxKeys
         self.batchMaxKeys = batchMaxKeys
         self.backoffInitialMs = backoffInitialMs
         self.backoffMaxMs = backoffMaxMs
-        self.stopWaitMs = stopWaitMs
+        self.stopWaitMs = stopWaitMs ?? Int64(redis.connectTimeoutMs + 4 * redis.commandTimeoutMs + 1_000)
     }
 
     /// `quote:SYMBOL` or `quote:GROUP:SYMBOL`.
