@@ -79,6 +79,10 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// The loopback port the private server listens on (`private_port`, 1024...65535); nil
     /// (written 0 or left out) lets `rtx` pick a free one. Only with an empty `url`.
     public var privatePort: UInt16?
+    /// Whether the engine projects the journal into the read-model tables (`read_models`).
+    public var readModels: Bool = true
+    /// Most journal records per read-model transaction (`read_model_batch`, 1...10000).
+    public var readModelBatch: Int = 1_000
     public var usesPrivateServer: Bool { url.isEmpty }
 
     public static let defaults = DatabaseSettings(url: "", password: nil, poolSize: 4, connectTimeoutMs: 5_000, privatePort: nil)

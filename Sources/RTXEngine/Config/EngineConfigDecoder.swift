@@ -214,6 +214,8 @@ private struct Decoder {
             marks[field.path] = field.mark
         }
         if let field = map.optional("private_port") { s.privatePort = privatePort(field, url: s.url) }
+        if let field = map.optional("read_models"), let v = reader.bool(field) { s.readModels = v }
+        if let field = map.optional("read_model_batch"), let v = reader.integer(field, range: 1 ... 10_000, unit: "records") { s.readModelBatch = v }
         map.finish(what: "'database'", reader: &reader)
         return reader.errors.count == before ? s : nil
     }

@@ -258,6 +258,9 @@ final class ControlHandler: @unchecked Sendable {
         json.field("system_queue", s.systemQueue)
         json.field("snapshots_saved", s.snapshotsSaved)
         json.field("last_snapshot", s.lastSnapshot)
+        json.field("read_models_checkpoint", s.projectorCheckpoint)
+        json.field("read_models_lag", s.projectorLag)
+        json.field("read_models_problem", s.projectorProblem)
         json.beginArray("lps")
         for lp in s.lpStates { json.field(nil, lp) }
         json.endArray()

@@ -26,6 +26,8 @@ public final class Engine: @unchecked Sendable {
     private(set) var pump: LPPump?
     private(set) var time: TimeSource!
     private(set) var snapshotter: Snapshotter?
+    /// The read-model projector (nil when `settings.readModels.enabled` is off or the journal is not PostgreSQL).
+    public private(set) var projector: ReadModelProjector?
     private var threads: [Thread] = []
     /// The spawned threads' names (Foundation's `Thread.name` is not reliable once a thread ended).
     private var threadNames: [String] = []
@@ -90,6 +92,12 @@ public final class Engine: @unchecked Sendable {
         spawn("rtx-core") { self.runner.run() }
         if let desk { spawn("rtx-lp-desk") { desk.run() } }
         if let snapshotter { spawn("rtx-snapshots") { snapshotter.run() } }
+        if settings.readModels.enabled, let pg = journal as? PostgresJournal {
+            let runner = self.runner!
+            let projector = ReadModelProjector(url: pg.url, settings: settings.readModels, head: { runner.lastApplied.load(ordering: .acquiring) }, log: log)
+            self.projector = projector
+            spawn("rtx-projector") { projector.run() }
+        }
 
         try applyDefinitions()
         symbolNames.withLock { names in
@@ -127,6 +135,7 @@ public final class Engine: @unchecked Sendable {
         awaitThreads(["rtx-core"])
         desk?.close()
         snapshotter?.close()
+        projector?.stop()
         publisher.quoteCache?.stop()
         awaitThreads(threadNames)
         if let runner {
@@ -329,7 +338,15 @@ public final class Engine: @unchecked Sendable {
                             quotesWaiting: depths.quotes, handoff: handoff.depth, snapshotsSaved: snapshotter?.saved.load(ordering: .relaxed) ?? 0,
                             lastSnapshot: snapshotter?.lastSavedSequence.load(ordering: .relaxed) ?? 0,
                             lpStates: view.allLPStates().map { "\($0.0): \($0.1)" }, startReport: startReport,
+                            projectorCheckpoint: projector?.checkpoint ?? 0, projectorLag: projectorLag, projectorProblem: projector?.problem ?? "",
                             quoteCache: publisher.quoteCache?.status())
+    }
+
+    /// Journaled inputs the read models are behind the core (0 without a projector).
+    private var projectorLag: UInt64 {
+        guard let projector else { return 0 }
+        let applied = runner.lastApplied.load(ordering: .relaxed)
+        return applied - min(projector.checkpoint, applied)
     }
 
     /// Command → answer latencies recorded so far (ns), and a reset for measurements.
@@ -352,6 +369,12 @@ public struct EngineStatus: Sendable {
     public var lastSnapshot: UInt64
     public var lpStates: [String]
     public var startReport: String
+    /// The read models hold the journal up to this sequence (0: no projector).
+    public var projectorCheckpoint: UInt64 = 0
+    /// Journaled inputs the read models are behind the core.
+    public var projectorLag: UInt64 = 0
+    /// The projector's last failure (empty while it works).
+    public var projectorProblem: String = ""
     /// The Redis quote cache; nil when the engine runs without one.
     public var quoteCache: QuoteCacheStatus? = nil
 }

@@ -9,5 +9,6 @@ extension EngineParameters {
                   symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
                   accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
         quotePolicies = config.quotePolicies
+        readModels = ReadModelSettings(enabled: config.database.readModels, batchMax: config.database.readModelBatch)
     }
 }

@@ -21,6 +21,8 @@ public struct EngineParameters: Sendable {
     /// The Redis quote cache (server, password, TTL); nil runs without one (`rtx run` always
     /// sets it: the private server's or `redis.url`).
     public var quoteCache: QuoteCacheSettings? = nil
+    /// The read-model projector (on by default; it runs when the journal is in PostgreSQL).
+    public var readModels = ReadModelSettings()
 
     public init(dataDirectory: String, manifestPath: String, controlSocketPath: String, timeTickMs: Int64 = 100,
                 rolloverMinuteUTC: Int64 = 21 * 60, snapshotEveryInputs: UInt64 = 100_000, queueCapacity: Int = 65_536,
