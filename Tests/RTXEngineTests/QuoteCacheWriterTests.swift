@@ -61,6 +61,18 @@ import Testing
         #expect(status.state == .ok && status.errors == 0 && status.keys == 2 && status.address == "127.0.0.1:\(redis.port)")
     }
 
+    @Test func aConnectedCacheWithoutQuotesYetIsOK() throws {
+        let folder = try Self.folder("cache-idle")
+        let redis = try PrivateRedis.start(folder: folder, log: { _ in })
+        defer { try? redis.stop(); try? FileManager.default.removeItem(atPath: folder) }
+        let cache = QuoteCache(settings: try Self.settings(port: redis.port), log: { _ in })
+        #expect(cache.status().state == .connecting && cache.status().summary.hasPrefix("connecting to 127.0.0.1:\(redis.port) since "))
+        cache.start()
+        defer { cache.stop() }
+        let status = try #require(Self.eventually(5) { cache.status().state == .ok ? cache.status() : nil })
+        #expect(status.writes == 0 && status.keys == 0 && status.summary == "ok (127.0.0.1:\(redis.port), 0 writes, 0 reconnects)")
+    }
+
     @Test func conflatesToTheLatestQuoteWithoutWaitingForRedis() throws {
         let folder = try Self.folder("cache-conflate")
         let redis = try PrivateRedis.start(folder: folder, log: { _ in })

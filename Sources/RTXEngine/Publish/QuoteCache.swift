@@ -141,7 +141,8 @@ final class QuoteCache: @unchecked Sendable {
         for (key, quote) in arrived where latest[key] != nil || latest.count < settings.maxKeys { latest[key] = quote }
         health.setKeys(latest.count, dropped: buffer.droppedKeys)
         let quotes = rewriteAll ? Array(latest.values) : Array(arrived.values)
-        guard let client, !quotes.isEmpty else { return true }
+        guard let client else { return true }
+        // With nothing to write (no quote yet), a live connection still counts as ok below.
         var written = 0
         var start = 0
         while start < quotes.count {
