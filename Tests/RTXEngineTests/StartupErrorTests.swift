@@ -284,6 +284,20 @@ import Testing
         attempt.expectNothingStarted(run)
     }
 
+    /// hiredis 0.14 has no TLS: a rediss:// URL is refused before anything starts.
+    @Test func aTLSRedisURLIsRefusedBeforeAnythingStarts() throws {
+        let listener = try StartupListener()
+        let attempt = try StartupAttempt("url-rediss", extra: """
+            redis:
+              url: rediss://127.0.0.1:\(listener.port)
+            """)
+        defer { attempt.remove() }
+        let run = try attempt.run()
+        #expect(run.status == 2, "\(run.output)")
+        run.expectLine(containing: ["rtx.yaml:", "error: redis.url: rediss:// (TLS) is not supported", "fix: use a redis:// URL"])
+        attempt.expectNothingStarted(run)
+    }
+
     @Test func serversThatNeverAnswerFailWithinTheConnectTimeout() throws {
         let silent = try StartupListener()
         let attempt = try StartupAttempt("url-silent", extra: """

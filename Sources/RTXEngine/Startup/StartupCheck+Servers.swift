@@ -63,8 +63,9 @@ extension StartupCheck {
         case .answered:
             return []
         case .reachableTLSNotChecked:
-            notes.append("redis.url: \(address) accepts connections; TLS (rediss://) and the password are checked when the engine first uses Redis")
-            return []
+            // hiredis 0.14 (Debian's) has no TLS: the quote cache could never connect.
+            return [config.problem("redis.url", "rediss:// (TLS) is not supported by this build's Redis client (hiredis 0.14 has no TLS); \(address) cannot be used",
+                                   fix: "use a redis:// URL (a TLS tunnel such as stunnel in front of Redis), or `url: \"\"` for the private server")]
         case .unreachable(let failure) where failure.timedOut:
             return [config.problem("redis.url", "Redis at \(address) did not answer within \(timeout)",
                                    fix: "start Redis there or correct the host and port in redis.url, check the network, raise redis.connect_timeout_ms for a slow link, \(fallback)")]
