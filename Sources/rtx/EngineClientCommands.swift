@@ -208,6 +208,7 @@ struct StatusCommand: ParsableCommand {
             journal: \(a["journaled"] ?? 0) inputs in \(a["journal_batches"] ?? 0) batches\((a["paused"] as? Bool == true) ? "  PAUSED: \(a["pause_reason"] ?? "")" : "")
             queues: client \(a["client_queue"] ?? 0), system \(a["system_queue"] ?? 0); snapshots saved \(a["snapshots_saved"] ?? 0) (last at \(a["last_snapshot"] ?? 0))
             LPs: \((a["lps"] as? [String] ?? []).joined(separator: ", "))
+            \(MarketStatusText.render(a["market"]))
             read models: journal up to \(a["read_models_checkpoint"] ?? 0), \(a["read_models_lag"] ?? 0) inputs behind\((a["read_models_problem"] as? String).map { $0.isEmpty ? "" : "  PROBLEM: \($0)" } ?? "")
             redis: \((a["redis"] as? [String: Any])?["summary"] as? String ?? "not used")
             """

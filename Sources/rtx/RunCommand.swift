@@ -109,6 +109,7 @@ struct RunCommand: ParsableCommand {
             symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
             accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
         parameters.quoteCache = quoteCache
+        parameters.quotePolicies = config.quotePolicies
         let engine = Engine(parameters: parameters, journal: journal, snapshots: snapshots, host: host, log: engineLog)
         let control = ControlServer(path: config.engine.controlSocketPath, engine: engine)
         try control.bind()

@@ -265,6 +265,7 @@ final class ControlHandler: @unchecked Sendable {
         for lp in s.lpStates { json.field(nil, lp) }
         json.endArray()
         json.field("start", s.startReport)
+        if let market = engine.marketStatus() { MarketStatusJSON.write(market, into: &json) }
         if let cache = s.quoteCache { QuoteCacheStatusJSON.write(cache, into: &json) }
         json.endObject()
         return json.bytes

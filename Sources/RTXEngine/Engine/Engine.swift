@@ -80,7 +80,7 @@ public final class Engine: @unchecked Sendable {
             let queue = self.queue
             desk = LPDesk(host: host, symbolInfo: { s in symbolNames.withLock { Int(s) < $0.count && s >= 0 ? (name: $0[Int(s)].0, digits: $0[Int(s)].1) : nil } },
                           report: { queue.putSystem(.system(.executionReport($0))) })
-            pump = LPPump(host: host, queue: queue, view: view, publisher: publisher, log: log)
+            pump = LPPump(host: host, queue: queue, view: view, publisher: publisher, policies: settings.quotePolicies, log: log)
         }
         runner = CoreRunner(core: core, handoff: handoff, view: view, desk: desk, publisher: publisher, snapshots: snapshotter,
                             snapshotEvery: settings.snapshotEveryInputs)

@@ -1,17 +1,24 @@
 import CRTXABI
 import RTXCore
+import RTXMarketData
 import RTXPluginHost
 import Synchronization
 
-/// Moves what the LP adapters emit into the engine, on its own thread: quotes (rescaled to
-/// the symbol's digits, from the highest-priority connected LP bound to the symbol) go to
-/// the market view, to quote subscribers at each group's client prices — at once, even
-/// while the journal is down — and to the sequencer's conflated quote slots; execution
-/// reports go to the sequencer's system lane (kept here and retried while that lane is
-/// full, up to `maxHeldReports`; beyond that the oldest are logged and counted as lost);
-/// connection events update the LP states routing sees.
+/// Moves what the LP adapters emit into the engine, on its own thread. Quotes go through the
+/// LP manager (RTXMarketData: mapped to the engine's symbol, converted to its digits,
+/// validated, and aggregated or failed over per symbol by the symbol's quote policy); each
+/// consolidated raw quote goes to the market view, to quote subscribers at each group's
+/// client prices and to the quote cache — at once, even while the journal is down
+/// (`publishClientQuotes`, the one place a consolidated quote is published) — and to the
+/// sequencer's conflated quote slots. Connection reports and the passing of time (every
+/// `evaluateEveryMs`) update the LP states, which the market view (routing), the metrics
+/// (`LPMetrics`) and `rtx status` show. Quotes the plugin host refused at the ABI boundary
+/// are counted with the LP manager's refusals. Execution reports go to the sequencer's
+/// system lane (kept here and retried while that lane is full, up to `maxHeldReports`;
+/// beyond that the oldest are logged and counted as lost).
 ///
-/// Thread: `run` on the pump's thread; `setSchedule` from any thread.
+/// Thread: `run` on the pump's thread (it alone changes the LP manager, behind a lock that
+/// `marketStatus` takes from any thread); `setRoutes` and `setSchedule` from any thread.
 final class LPPump: @unchecked Sendable {
     struct SymbolRoute: Sendable {
         var index: SymbolIndex
@@ -21,13 +28,26 @@ final class LPPump: @unchecked Sendable {
     }
 
     static let maxHeldReports = 100_000
+    /// How often the passing of time is applied to the LP manager (stale LPs, failback), ms.
+    static let evaluateEveryMs: Int64 = 5
+    /// Refusals logged per LP before they are only counted.
+    static let refusalLogsPerLP = 20
     private let host: PluginHost
     private let queue: InputQueue
     private let view: MarketView
     private let publisher: EventPublisher
+    private let policies: QuotePolicies
     private let log: @Sendable (String) -> Void
     private let routes = Monitor<[String: SymbolRoute]>([:])
+    /// Set by `setRoutes`; the pump thread applies it to the LP manager.
+    private let routesChanged = Atomic<Bool>(false)
     private let pricing = Monitor<(schedule: FeeScheduleSpec, groups: [String], symbolNames: [String])>((.none, [], []))
+    private let manager = Monitor(LPManager())
+    private let metrics = LPMetrics()
+    /// Per adapter instance (held, so that its identity is not reused while listed): its
+    /// ABI-boundary refusals already counted (crossed, non-positive, unsubscribed, malformed).
+    private var boundarySeen: [ObjectIdentifier: (adapter: LPAdapterInstance, counts: [UInt64])] = [:]
+    private var refusalLogs: [String: Int] = [:]
     private var held: [LPExecution] = []
     private let stopping = Atomic<Bool>(false)
     let quotesIn = Atomic<UInt64>(0)
@@ -35,68 +55,178 @@ final class LPPump: @unchecked Sendable {
     let reportsIn = Atomic<UInt64>(0)
     let reportsLost = Atomic<UInt64>(0)
 
-    init(host: PluginHost, queue: InputQueue, view: MarketView, publisher: EventPublisher, log: @escaping @Sendable (String) -> Void) {
+    init(host: PluginHost, queue: InputQueue, view: MarketView, publisher: EventPublisher, policies: QuotePolicies = QuotePolicies(),
+         log: @escaping @Sendable (String) -> Void) {
         self.host = host
         self.queue = queue
         self.view = view
         self.publisher = publisher
+        self.policies = policies
         self.log = log
     }
 
-    /// Which engine symbol each bound symbol name is (after start and after reloads).
-    func setRoutes(_ r: [String: SymbolRoute]) { routes.withLock { $0 = r } }
+    /// Which engine symbol each bound symbol name is (after start and after reloads); the
+    /// LP manager takes the bindings (LPs, priorities, venue names) from the manifest.
+    func setRoutes(_ r: [String: SymbolRoute]) {
+        routes.withLock { $0 = r }
+        routesChanged.store(true, ordering: .releasing)
+    }
 
     /// The schedule in force and the names of groups and symbols by index, for client prices.
     func setSchedule(_ schedule: FeeScheduleSpec, groups: [String], symbolNames: [String]) {
         pricing.withLock { $0 = (schedule, groups, symbolNames) }
     }
 
+    /// The LP manager's state now: LPs (state, counts, last quote per symbol) and symbols
+    /// (mode, source, consolidated quote, failovers). Thread: any.
+    func marketStatus() -> MarketStatus {
+        let now = Self.now()
+        return manager.withLock { $0.status(at: now) }
+    }
+
     func stop() { stopping.store(true, ordering: .releasing) }
 
+    static func now() -> MarketTime { MarketTime(monotonicNs: EngineClock.monotonicNs(), wallNs: EngineClock.wallNs()) }
+
     func run() {
+        var lastEvaluation: Int64 = 0
         while !stopping.load(ordering: .acquiring) {
             var work = 0
-            for adapter in host.lpAdapters {
+            if routesChanged.exchange(false, ordering: .acquiringAndReleasing) { configure() }
+            let adapters = host.lpAdapters
+            if boundarySeen.count > adapters.count {
+                let live = Set(adapters.map { ObjectIdentifier($0) })
+                boundarySeen = boundarySeen.filter { live.contains($0.key) }
+            }
+            for adapter in adapters {
                 let lp = adapter.instanceID
-                work += adapter.drainQuotes(limit: 4_096) { q in self.ingest(q.quote, lp: lp) }
+                // Connection reports first: the quotes drained below were sent under them.
                 for event in adapter.takeConnectionEvents() {
-                    view.setLPState(lp, event.state)
                     log("LP \(lp): \(event.state)\(event.reason.isEmpty ? "" : " (\(event.reason))")")
+                    if let link = LinkState(rawValue: event.state.rawValue) {
+                        let at = MarketTime(monotonicNs: event.receivedMonotonicNs, wallNs: EngineClock.wallNs())
+                        publish(manager.withLock { $0.link(lp: lp, state: link, at: at) })
+                    }
                     work += 1
                 }
-                view.setLPState(lp, adapter.connectionState)
+                // The current state too (a report may have been dropped from a full queue); an
+                // adapter that never reported stays judged by its quotes.
+                let current = adapter.connectionState
+                if current != .disconnected, let link = LinkState(rawValue: current.rawValue) {
+                    publish(manager.withLock { $0.link(lp: lp, state: link, at: Self.now()) })
+                }
+                countBoundaryRefusals(adapter)
+                if let slot = manager.withLock({ $0.lpSlot(lp) }) {
+                    let now = Self.now()
+                    work += adapter.drainQuotes(limit: 4_096) { q in self.ingest(q, lp: lp, slot: slot, now: now) }
+                } else {
+                    work += adapter.drainQuotes(limit: 4_096) { _ in self.quotesIgnored.add(1, ordering: .relaxed) }
+                }
                 for report in adapter.takeExecutionReports() {
                     reportsIn.add(1, ordering: .relaxed)
                     if let execution = convert(report) { held.append(execution) }
                     work += 1
                 }
             }
+            let t = EngineClock.monotonicNs()
+            if t - lastEvaluation >= Self.evaluateEveryMs * 1_000_000 {
+                lastEvaluation = t
+                publish(manager.withLock { $0.evaluate(at: Self.now()) })
+            }
+            report()
             flushReports()
             if work == 0 { sleepMs(1) }
         }
     }
 
-    private func ingest(_ q: rtx_quote_t, lp: String) {
-        guard let name = host.symbols.name(of: q.symbol_id), let route = routes.withLock({ $0[name] }) else {
-            quotesIgnored.add(1, ordering: .relaxed)
-            return
+    /// Gives the LP manager the symbols (from the routes and the manifest's bindings) and the LPs.
+    private func configure() {
+        let manifest = host.manifest
+        let registry = host.symbols
+        let current = routes.withLock { $0 }
+        var symbols: [MarketSymbol] = []
+        for binding in manifest.symbols {
+            guard let route = current[binding.symbol], let id = registry.id(of: binding.symbol) else { continue }
+            symbols.append(MarketSymbol(name: binding.symbol, hostSymbolID: id, engineIndex: route.index, digits: route.digits,
+                                        sources: binding.routes.map { LPSource(lp: $0.lp, priority: $0.priority, venueSymbol: $0.lpSymbol) },
+                                        policy: policies.policy(for: binding.symbol)))
+            view.setLPs(symbol: route.index, binding.routes.map(\.lp))
+            metrics.register(symbol: binding.symbol)
         }
-        // The highest-priority connected LP of the symbol is its source.
-        let source = route.lps.first { host.lpAdapter(id: $0)?.connectionState == .connected } ?? route.lps.first
-        guard source == lp else {
+        let lps = manifest.plugins.filter { $0.kind == .lpAdapter }.map(\.id)
+        for lp in lps { metrics.register(lp: lp) }
+        publish(manager.withLock { $0.configure(symbols: symbols, lps: lps, at: Self.now()) })
+        report()
+    }
+
+    private func ingest(_ q: IngestedQuote, lp: String, slot: Int, now: MarketTime) {
+        let quote = LPQuote(symbolID: q.quote.symbol_id, priceDigits: Int(q.quote.price_digits), bidTicks: q.quote.bid_ticks,
+                            askTicks: q.quote.ask_ticks, bidVolume: q.quote.bid_volume, askVolume: q.quote.ask_volume,
+                            lpTimeNs: q.quote.lp_time_ns, receivedNs: q.receivedMonotonicNs)
+        let result = manager.withLock { $0.ingest(quote, lp: slot, at: now) }
+        if let refusal = result.refusal {
             quotesIgnored.add(1, ordering: .relaxed)
-            return
+            metrics.refused(lp: lp, reason: refusal)
+            logRefusal(lp: lp, "quote refused (\(refusal.rawValue)): symbol id \(quote.symbolID), bid \(quote.bidTicks), ask \(quote.askTicks) at \(quote.priceDigits) digits")
+        } else {
+            quotesIn.add(1, ordering: .relaxed)
+            metrics.accepted(lp: lp)
+            if let index = result.engineIndex { view.recordLPQuote(symbol: index, lp: lp, monotonicNs: q.receivedMonotonicNs) }
         }
-        guard let bid = Self.rescale(q.bid_ticks, from: Int(q.price_digits), to: route.digits, roundUp: false),
-              let ask = Self.rescale(q.ask_ticks, from: Int(q.price_digits), to: route.digits, roundUp: true), bid > 0, ask >= bid else {
-            quotesIgnored.add(1, ordering: .relaxed)
-            return
+        if let consolidated = result.published { publish(consolidated) }
+    }
+
+    private func publish(_ quotes: [ConsolidatedQuote]) { for q in quotes { publish(q) } }
+
+    /// A consolidated raw quote to the market view, the sequencer and every subscriber.
+    private func publish(_ c: ConsolidatedQuote) {
+        guard let route = routes.withLock({ $0[c.symbol] }) else { return }
+        view.recordQuote(symbol: route.index, bidTicks: c.bidTicks, askTicks: c.askTicks, volatilityPPM: c.volatilityPPM)
+        queue.putQuote(symbol: route.index, .quote(symbol: route.index, bidTicks: c.bidTicks, askTicks: c.askTicks,
+                                                   bidVolume: max(0, c.bidVolume), askVolume: max(0, c.askVolume)),
+                       receivedNs: c.receivedNs)
+        publishClientQuotes(route: route, name: c.symbol, bid: c.bidTicks, ask: c.askTicks)
+    }
+
+    /// LP state changes and source switches since the last call: to the view, the metrics and the log.
+    private func report() {
+        let (changes, switches) = manager.withLock { ($0.takeHealthChanges(), $0.takeSwitches()) }
+        for (lp, health) in changes {
+            view.setLPHealth(lp, health)
+            metrics.state(lp: lp, health)
+            log("LP \(lp) is \(health)")
         }
-        quotesIn.add(1, ordering: .relaxed)
-        view.recordQuote(symbol: route.index, bidTicks: bid, askTicks: ask, lp: lp)
-        queue.putQuote(symbol: route.index, .quote(symbol: route.index, bidTicks: bid, askTicks: ask,
-                                                   bidVolume: max(0, q.bid_volume), askVolume: max(0, q.ask_volume)))
-        publishClientQuotes(route: route, name: name, bid: bid, ask: ask)
+        for s in switches where s.kind != .initial {
+            if s.kind == .failover { metrics.failover(symbol: s.symbol) }
+            log("\(s.symbol): quotes \(s.kind == .failover ? "fail over" : "fail back") from \(s.from) to \(s.to)")
+        }
+    }
+
+    /// Quotes the plugin host refused at the ABI boundary since the last look, by reason.
+    private func countBoundaryRefusals(_ adapter: LPAdapterInstance) {
+        let c = adapter.feedCounters
+        let key = ObjectIdentifier(adapter)
+        let named = c.quotesRefusedCrossed &+ c.quotesRefusedNonPositive &+ c.quotesRefusedUnsubscribed
+        let now = [c.quotesRefusedCrossed, c.quotesRefusedNonPositive, c.quotesRefusedUnsubscribed, c.quotesRefused &- min(named, c.quotesRefused)]
+        let seen = boundarySeen[key]?.counts ?? [0, 0, 0, 0]
+        guard now != seen else { return }
+        var next = seen
+        for (i, reason) in [QuoteRefusal.crossed, .nonPositive, .unmapped, .malformed].enumerated() where now[i] > seen[i] {
+            let n = now[i] - seen[i]
+            next[i] = now[i]
+            let lp = adapter.instanceID
+            manager.withLock { $0.countBoundaryRefusals(lp: lp, reason: reason, count: n) }
+            metrics.refused(lp: lp, reason: reason, count: Int64(clamping: n))
+            quotesIgnored.add(n, ordering: .relaxed)
+        }
+        boundarySeen[key] = (adapter, next)
+    }
+
+    private func logRefusal(lp: String, _ message: @autoclosure () -> String) {
+        let left = refusalLogs[lp, default: Self.refusalLogsPerLP]
+        guard left > 0 else { return }
+        refusalLogs[lp] = left - 1
+        log("LP \(lp): \(message())\(left == 1 ? " (further refusals are only counted: rtx status)" : "")")
     }
 
     private func publishClientQuotes(route: SymbolRoute, name: String, bid: Int64, ask: Int64) {
@@ -114,14 +244,7 @@ final class LPPump: @unchecked Sendable {
     /// A price at `from` digits expressed at `to` digits; a bid rounds down and an ask up
     /// when digits are lost (never a narrower spread). Nil on overflow.
     static func rescale(_ ticks: Int64, from: Int, to: Int, roundUp: Bool) -> Int64? {
-        if from == to { return ticks }
-        if from < to {
-            let (v, overflow) = ticks.multipliedReportingOverflow(by: Scale.pow10(to - from))
-            return overflow ? nil : v
-        }
-        let d = Scale.pow10(from - to)
-        let q = ticks / d
-        return roundUp && ticks % d != 0 ? q + 1 : q
+        PriceScale.rescale(ticks, from: from, to: to, roundUp: roundUp)
     }
 
     private func convert(_ r: ExecutionReport) -> LPExecution? {
