@@ -13,10 +13,30 @@ extension LPManager {
                 books[b].feeds[k].eligibleSince = nil
             }
         }
+        let out: ConsolidatedQuote?
         switch books[b].symbol.policy.mode {
-        case .failover: return reselectFailover(b, trigger: trigger, now: t)
-        case .aggregate: return reselectAggregate(b, trigger: trigger)
+        case .failover: out = reselectFailover(b, trigger: trigger, now: t)
+        case .aggregate: out = reselectAggregate(b, trigger: trigger)
         }
+        books[b].nextCheckNs = nextCheck(b)
+        return out
+    }
+
+    /// The earliest time at which only the passing of time can change book `b`'s choice: an
+    /// eligible LP going stale, or a failback coming due. (Everything else that changes it —
+    /// a quote, a connection report, a new configuration — re-chooses at once.)
+    private func nextCheck(_ b: Int) -> Int64 {
+        let book = books[b]
+        var next = Int64.max
+        for f in book.feeds where f.eligibleSince != nil {
+            next = min(next, f.lastAcceptedNs &+ book.symbol.policy.staleAfterNs &+ 1)
+        }
+        if book.symbol.policy.mode == .failover, let source = book.source {
+            for f in book.feeds[..<source] {
+                if let since = f.eligibleSince { next = min(next, since &+ book.symbol.policy.failbackAfterNs) }
+            }
+        }
+        return next
     }
 
     /// Failover: publishes on a switch (the new source's last quote) and on each quote of the source.

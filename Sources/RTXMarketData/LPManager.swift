@@ -43,6 +43,8 @@ public struct LPManager: Sendable {
         var failovers: UInt64 = 0
         var failbacks: UInt64 = 0
         var crossedAcrossLPs: UInt64 = 0
+        /// `evaluate` skips the book before this time (monotonic ns; see `nextCheck`).
+        var nextCheckNs: Int64 = 0
     }
 
     struct LPEntry: Sendable {
@@ -230,7 +232,9 @@ public struct LPManager: Sendable {
     public mutating func evaluate(at now: MarketTime) -> [ConsolidatedQuote] {
         for i in lps.indices { updateHealth(i, now: now) }
         var out: [ConsolidatedQuote] = []
-        for b in books.indices { if let q = reselect(b, trigger: nil, now: now) { out.append(q) } }
+        for b in books.indices where now.monotonicNs >= books[b].nextCheckNs {
+            if let q = reselect(b, trigger: nil, now: now) { out.append(q) }
+        }
         return out
     }
 

@@ -48,6 +48,8 @@ final class LPPump: @unchecked Sendable {
     /// ABI-boundary refusals already counted (crossed, non-positive, unsubscribed, malformed).
     private var boundarySeen: [ObjectIdentifier: (adapter: LPAdapterInstance, counts: [UInt64])] = [:]
     private var refusalLogs: [String: Int] = [:]
+    /// The last state of each LP the LP manager reported (to log going stale and back).
+    private var lastHealth: [String: LPHealth] = [:]
     private var held: [LPExecution] = []
     private let stopping = Atomic<Bool>(false)
     let quotesIn = Atomic<UInt64>(0)
@@ -194,7 +196,9 @@ final class LPPump: @unchecked Sendable {
         for (lp, health) in changes {
             view.setLPHealth(lp, health)
             metrics.state(lp: lp, health)
-            log("LP \(lp) is \(health)")
+            // The adapter's own reports are logged as they come; staleness is the manager's.
+            if health == .stale || lastHealth[lp] == .stale { log("LP \(lp) is \(health)\(health == .stale ? ": no accepted quote within stale_after_ms" : "")") }
+            lastHealth[lp] = health
         }
         for s in switches where s.kind != .initial {
             if s.kind == .failover { metrics.failover(symbol: s.symbol) }
