@@ -271,10 +271,10 @@ import Testing
         try engine.rewritePlugins(Self.plugins(lps: lps(primaryFault: "60"), bindings: bindings))
         _ = try engine.request(["op": "reload"])
         // Wait for the stall itself (not a blip of the restart): the restarted primary quoted
-        // (at least 20 quotes reached the subscriber), then only the secondary, and status says stale.
+        // (at least 10 quotes reached the subscriber), then only the secondary, and status says stale.
         let stalled = tape.wait(seconds: 60) { t in
             let primaries = t[mark...].filter(isPrimary).count
-            guard primaries >= 20, let last = t[mark...].lastIndex(where: isPrimary), t[(last + 1)...].count >= 5 else { return false }
+            guard primaries >= 10, let last = t[mark...].lastIndex(where: isPrimary), t[(last + 1)...].count >= 5 else { return false }
             let m = (try? Self.market(engine)) ?? [:]
             return Self.lp(m, "primary")["state"] as? String == "stale" && Self.symbol(m, "EURUSD")["source"] as? String == "secondary"
         }
