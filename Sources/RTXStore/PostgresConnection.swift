@@ -116,6 +116,48 @@ public final class PostgresConnection {
         return try check(result, doing: what)
     }
 
+    /// Runs `COPY table (columns) FROM STDIN` with `data` as the whole input (build it with
+    /// `PostgresCopyEncoder` for `WITH (FORMAT binary)`), in chunks of at most 1 MiB; returns
+    /// the rows copied. A refusal (bad data, a constraint) ends the COPY with the server's
+    /// error and nothing of it is kept; inside a transaction the transaction is then aborted.
+    @discardableResult
+    public func copyIn(_ sql: String, data: [UInt8], doing: String? = nil) throws(PostgresError) -> Int {
+        let what = doing ?? Self.describe(sql)
+        let connection = try liveHandle(doing: what)
+        guard let start = PQexec(connection, sql) else {
+            throw PostgresError(PQstatus(connection) == CONNECTION_OK ? .server : .connectionLost, doing: what, message: Self.libpqMessage(connection))
+        }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try check(start, doing: what)     // throws the server's error, or:
+            throw PostgresError(.badInput, doing: what, message: "the statement is not a COPY ... FROM STDIN")
+        }
+        PQclear(start)
+        var sent = true
+        data.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = min(1 << 20, bytes.count - offset)
+                let pointer = UnsafeRawPointer(bytes.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                if PQputCopyData(connection, pointer, Int32(n)) != 1 { sent = false; break }
+                offset += n
+            }
+        }
+        _ = PQputCopyEnd(connection, sent ? nil : "the client could not send the data")
+        var copied = 0
+        var failure: PostgresError?
+        while let result = PQgetResult(connection) {
+            do {
+                let done = try check(result, doing: what)
+                copied = done.affectedRows
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        guard sent else { throw PostgresError(.connectionLost, doing: what, message: Self.libpqMessage(connection)) }
+        return copied
+    }
+
     /// Runs `body` inside BEGIN ... COMMIT; any error thrown by `body` or by COMMIT rolls the
     /// transaction back (when the session is still there) and is rethrown. Transactions do
     /// not nest: calling this inside `body` is refused.

@@ -27,8 +27,9 @@ enum EngineOrdersBench {
 
         let flow = EngineOrderFlow(accounts: settings.accounts, symbols: settings.symbols, submitters: settings.submitters)
         let journal = try PostgresJournal(url: pg.url)
-        let parameters = EngineParameters(dataDirectory: pg.folder, manifestPath: "", controlSocketPath: "",
+        var parameters = EngineParameters(dataDirectory: pg.folder, manifestPath: "", controlSocketPath: "",
                                           symbols: flow.symbolSpecs, groups: flow.groupSpecs, accounts: flow.accountOpenings)
+        parameters.readModels.enabled = false     // the order pipeline alone, as measured for Engine I; projector-lag runs it with the projector
         let engine = Engine(parameters: parameters, journal: journal, snapshots: nil, host: nil, log: { benchLog("engine: \($0)") })
         defer { engine.stop() }
         benchLog("starting the engine: \(settings.accounts) accounts, \(settings.symbols) symbols")

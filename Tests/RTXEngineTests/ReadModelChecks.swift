@@ -10,7 +10,9 @@ struct JournalTally {
     var core = TradingCore()
     var lastSequence: UInt64 = 0
     var quotes = 0
+    /// Order events (state changes), and (order, journal record) pairs they fall in.
     var orderEvents = 0
+    var orderChanges = 0
     var orderIDs = Set<UInt64>()
     var trades = 0
     var ledgerEntries = 0
@@ -31,11 +33,13 @@ struct JournalTally {
             }
         default: break
         }
+        var ordersOfCommand = Set<UInt64>()
         for event in events {
             switch event {
             case .order(let o), .pendingOrderModified(let o):
                 orderEvents += 1
                 orderIDs.insert(o.orderID)
+                if ordersOfCommand.insert(o.orderID).inserted { orderChanges += 1 }
             case .position: trades += 1
             case .ledger: ledgerEntries += 1
             default: break
@@ -102,7 +106,9 @@ enum ReadModelChecks {
         #expect(try int(db, "SELECT seq FROM rtx_projector WHERE name = 'read_models'") == Int64(tally.lastSequence))
         #expect(try int(db, "SELECT count(*) FROM rtx_ticks") == Int64(tally.quotes))
         #expect(try int(db, "SELECT count(DISTINCT seq) FROM rtx_ticks") == Int64(tally.quotes))
-        #expect(try int(db, "SELECT count(*) FROM rtx_order_events") == Int64(tally.orderEvents))
+        #expect(try int(db, "SELECT count(*) FROM rtx_order_events") == Int64(tally.orderChanges))
+        #expect(try int(db, "SELECT sum(cardinality(string_to_array(states, ','))) FROM rtx_order_events") == Int64(tally.orderEvents))
+        #expect(try int(db, "SELECT count(*) FROM rtx_order_events e JOIN rtx_orders o USING (order_id) WHERE e.seq = o.updated_seq AND e.state <> o.state AND e.state <> 'modified'") == 0)
         #expect(try int(db, "SELECT count(*) FROM rtx_orders") == Int64(tally.orderIDs.count))
         #expect(try int(db, "SELECT count(*) FROM rtx_trades") == Int64(tally.trades))
         #expect(try int(db, "SELECT count(*) FROM rtx_ledger_entries") == Int64(2 * tally.ledgerEntries))

@@ -144,7 +144,7 @@ import Testing
             // journaled, the book and the fee schedule in force.
             let row = try db.execute("""
                 SELECT d.plugin_id, d.plugin_version, d.plugin_sha256, d.outcome, d.book, d.hedge_ratio_ppm::text, d.lp IS NOT NULL,
-                    (d.context = convert_from(j.meta, 'UTF8')::jsonb -> 'context')::text, d.context ->> 'account', d.reason,
+                    (d.decision = convert_from(j.meta, 'UTF8')::jsonb)::text, d.decision -> 'context' ->> 'account', d.reason,
                     d.fee_schedule_id::text, o.state, o.fee_schedule_id::text
                 FROM rtx_decision_records d JOIN rtx_journal j ON j.seq = d.order_id JOIN rtx_orders o USING (order_id)
                 WHERE d.order_id = \(seq)
@@ -153,7 +153,7 @@ import Testing
             guard row.rowCount == 1 else { continue }
             #expect(try row.text(0, 0) == "org.rtx.fixture.context-echo" && row.text(0, 1) == "1.0.0" && row.text(0, 2) == sha)
             #expect(try row.text(0, 3) == "decided" && row.text(0, 4) == "B" && row.text(0, 5) == "0")
-            #expect(try row.text(0, 7) == "true", "the context differs from the journaled one")
+            #expect(try row.text(0, 7) == "true", "the decision record differs from the journaled one")
             #expect(try row.text(0, 8) == "7" && row.text(0, 9).contains("a=7"))
             #expect(try row.text(0, 10) == "\(schedule)" && row.text(0, 11) == "filled" && row.text(0, 12) == "\(schedule)")
         }
@@ -197,5 +197,31 @@ import Testing
         try ReadModelChecks.verify(tally, url: stoppedURL, accounts: [(7, Self.usd)])
         #expect(try ReadModelChecks.int(stopped, "SELECT count(*) FROM rtx_decision_records WHERE plugin_id = 'org.rtx.fixture.context-echo' AND plugin_sha256 = '\(sha)'")
             == Int64(tally.decisions))
+    }
+
+    /// `database.read_models` and `read_model_batch` in rtx.yaml: decoded into the engine's
+    /// parameters, and a bad value reported as file:line:column with the setting and the fix.
+    @Test func theReadModelSettingsAreDecodedAndCheckedWhereTheyAreWritten() throws {
+        let base = EngineProcess.config(data: "/tmp/rtx-rm-data", socket: "/tmp/rtx-rm.sock", timeTickMs: 100,
+                                        groups: PipelineIntegrationTests.retailGroup, accounts: PipelineIntegrationTests.retailAccount)
+        let off = try EngineConfigDecoder.decode(text: base + "\ndatabase:\n  read_models: false\n  read_model_batch: 250\n", path: "/tmp/rtx.yaml")
+        #expect(!off.database.readModels && off.database.readModelBatch == 250)
+        #expect(EngineParameters(config: off).readModels == ReadModelSettings(enabled: false, batchMax: 250))
+        let defaults = try EngineConfigDecoder.decode(text: base, path: "/tmp/rtx.yaml")
+        #expect(EngineParameters(config: defaults).readModels == ReadModelSettings())
+        let lines = base.split(separator: "\n", omittingEmptySubsequences: false).count
+        do {
+            _ = try EngineConfigDecoder.decode(text: base + "\ndatabase:\n  read_model_batch: 0\n", path: "/tmp/rtx.yaml")
+            Issue.record("read_model_batch: 0 was accepted")
+        } catch {
+            #expect(error.description.contains("rtx.yaml:\(lines + 2):21: error: database.read_model_batch:"), "\(error)")
+            #expect(error.description.contains("1...10000") || error.description.contains("10000"), "\(error)")
+        }
+        do {
+            _ = try EngineConfigDecoder.decode(text: base + "\ndatabase:\n  read_models: maybe\n", path: "/tmp/rtx.yaml")
+            Issue.record("read_models: maybe was accepted")
+        } catch {
+            #expect(error.description.contains("database.read_models"), "\(error)")
+        }
     }
 }

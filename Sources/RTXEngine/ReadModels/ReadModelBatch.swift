@@ -20,18 +20,35 @@ struct ReadModelBatch {
         var id: UInt64, account: UInt64, clientOrderID: String, symbol: String, digits: Int, side: String, kind: String, book: String
         var volume: Int64, filledVolume: Int64, priceTicks: Int64, fillPriceTicks: Int64, state: String, rejectReason: String
         var positionID: UInt64, feeScheduleID: UInt64, placedSeq: UInt64, placedNs: Int64, seq: UInt64, timeNs: Int64
+        /// Placed in this batch (a client order's id is its placement's sequence): an insert.
+        /// Others (placed earlier, or an order the core derived) are upserted.
+        var isNew = false
     }
-    struct OrderEventRow {
-        var orderID: UInt64, seq: UInt64, n: Int, event: String, filledVolume: Int64, fillPriceTicks: Int64, priceTicks: Int64
+    /// What one command did to one order: the states it went through, in order (a market
+    /// order filled at once: pending, accepted, filling, filled), and where it ended.
+    struct OrderChange {
+        var orderID: UInt64, seq: UInt64, states: [String], filledVolume: Int64, fillPriceTicks: Int64, priceTicks: Int64
         var rejectReason: String, timeNs: Int64
     }
+    /// A position opened in this batch, with everything later records of the batch did to it
+    /// (one insert, no update).
     struct PositionOpened {
-        var id: UInt64, account: UInt64, symbol: String, digits: Int, side: String, book: String, volume: Int64, priceTicks: Int64
-        var margin: Int64, seq: UInt64, timeNs: Int64
+        var id: UInt64, account: UInt64, symbol: String, digits: Int, side: String, book: String, volume: Int64, openedVolume: Int64
+        var openPriceTicks: Int64, averagePriceTicks: Int64, margin: Int64, seq: UInt64, timeNs: Int64
+        var lastClosePriceTicks: Int64 = 0
+        var closed = false
+        var closeCause = ""
+        var closedSeq: UInt64 = 0
+        var closedNs: Int64 = 0
+        var realizedPnl: Int64 = 0
+        var commission: Int64 = 0
+        var swap: Int64 = 0
+        var swapSinceTrade: Int64 = 0
+        var updatedSeq: UInt64
+        var updatedNs: Int64
     }
-    /// What a batch changed in a position (rows inserted by `PositionOpened` in the same
-    /// batch are updated after their insert). Sentinels: -1 volume or margin and 0 prices mean
-    /// unchanged.
+    /// What a batch changed in a position opened before it. Sentinels: -1 volume or margin and
+    /// 0 prices mean unchanged.
     struct PositionChange {
         var volume: Int64 = -1
         var margin: Int64 = -1
@@ -57,8 +74,8 @@ struct ReadModelBatch {
         var commission: Int64
         /// Swap booked in this batch since the position's previous reduce or close in it.
         var swap: Int64
-        /// The first reduce or close of the position in this batch: add the swap the table
-        /// held for it before the batch (`swap_since_trade_e8`).
+        /// The first reduce or close in this batch of a position opened before it: add the
+        /// swap the table held for it before the batch (`swap_since_trade_e8`).
         var addsStoredSwap: Bool
         var feeScheduleID: UInt64, timeNs: Int64
     }
@@ -79,7 +96,7 @@ struct ReadModelBatch {
     var accountMoney = KeyedRows<UInt64, AccountMoney>()
     var accountStatus = KeyedRows<UInt64, AccountStatusChange>()
     var orders = KeyedRows<UInt64, Order>()
-    var orderEvents: [OrderEventRow] = []
+    var orderChanges: [OrderChange] = []
     var positionsOpened: [PositionOpened] = []
     var positionChanges = KeyedRows<UInt64, PositionChange>()
     var trades: [Trade] = []
@@ -94,7 +111,7 @@ struct ReadModelBatch {
 
     /// Rows in all tables (for the logs and the benchmark).
     var rowCount: Int {
-        symbols.count + accountsOpened.count + accountMoney.count + accountStatus.count + orders.count + orderEvents.count
+        symbols.count + accountsOpened.count + accountMoney.count + accountStatus.count + orders.count + orderChanges.count
             + positionsOpened.count + positionChanges.count + trades.count + ledger.count + decisions.count + ticks.count + bars.bars.count
     }
 }

@@ -10,6 +10,10 @@ struct ReadModelProjection {
     /// Per position: swap booked in this batch since its last reduce or close in this batch.
     private var swapSinceTrade: [UInt64: Int64] = [:]
     private var tradedInBatch: Set<UInt64> = []
+    /// Positions opened in this batch: their row in `batch.positionsOpened`.
+    private var openedInBatch: [UInt64: Int] = [:]
+    /// Orders the current command touched: their row in `batch.orderChanges`.
+    private var commandOrders: [UInt64: Int] = [:]
     /// Symbol names and digits by index (symbols are only ever appended).
     private var symbolNames: [String] = []
     private var symbolDigits: [Int] = []
@@ -21,6 +25,7 @@ struct ReadModelProjection {
         batch = ReadModelBatch()
         swapSinceTrade.removeAll(keepingCapacity: true)
         tradedInBatch.removeAll(keepingCapacity: true)
+        openedInBatch.removeAll(keepingCapacity: true)
         return done
     }
 
@@ -60,10 +65,11 @@ struct ReadModelProjection {
         }
         let tradesBefore = batch.trades.count
         var commissions: [(reference: UInt64, amount: Int64)] = []
+        commandOrders.removeAll(keepingCapacity: true)
         for (n, event) in events.enumerated() {
             switch event {
-            case .order(let o): order(o, event: ReadModelText.orderState(o.state), seq, n, time, core)
-            case .pendingOrderModified(let o): order(o, event: "modified", seq, n, time, core)
+            case .order(let o): order(o, state: ReadModelText.orderState(o.state), seq, time, core)
+            case .pendingOrderModified(let o): order(o, state: "modified", seq, time, core)
             case .position(let p): position(p, events: events, seq, n, time, core)
             case .ledger(let entry):
                 ledger(entry, seq, time)
@@ -79,7 +85,7 @@ struct ReadModelProjection {
         // A commission belongs to the trade of this command on the position it references.
         for c in commissions {
             if let i = batch.trades[tradesBefore...].firstIndex(where: { $0.positionID == c.reference }) { batch.trades[i].commission += c.amount }
-            batch.positionChanges.update(c.reference, initial: .init()) { $0.commission += c.amount; $0.seq = seq; $0.timeNs = time }
+            changePosition(c.reference, seq, time) { $0.commission += c.amount } change: { $0.commission += c.amount }
         }
     }
 
@@ -99,21 +105,48 @@ struct ReadModelProjection {
                                      feeScheduleID: core.feeScheduleID, seq: seq, timeNs: time))
     }
 
-    private mutating func order(_ o: OrderEvent, event: String, _ seq: UInt64, _ n: Int, _ time: Int64, _ core: TradingCore) {
+    private mutating func order(_ o: OrderEvent, state: String, _ seq: UInt64, _ time: Int64, _ core: TradingCore) {
         guard refreshSymbols(o.symbol, core) else { return }
         let reason = o.reason.map { RejectReasonText.code($0) } ?? ""
-        batch.orderEvents.append(.init(orderID: o.orderID, seq: seq, n: n, event: event, filledVolume: o.filledVolume, fillPriceTicks: o.fillPriceTicks,
-                                       priceTicks: o.priceTicks, rejectReason: reason, timeNs: time))
+        if let i = commandOrders[o.orderID] {
+            batch.orderChanges[i].states.append(state)
+            batch.orderChanges[i].filledVolume = o.filledVolume
+            batch.orderChanges[i].fillPriceTicks = o.fillPriceTicks
+            batch.orderChanges[i].priceTicks = o.priceTicks
+            batch.orderChanges[i].rejectReason = reason
+        } else {
+            commandOrders[o.orderID] = batch.orderChanges.count
+            batch.orderChanges.append(.init(orderID: o.orderID, seq: seq, states: [state], filledVolume: o.filledVolume, fillPriceTicks: o.fillPriceTicks,
+                                            priceTicks: o.priceTicks, rejectReason: reason, timeNs: time))
+        }
         let row = ReadModelBatch.Order(id: o.orderID, account: o.account, clientOrderID: o.clientOrderID.isNone ? "" : o.clientOrderID.description,
                                        symbol: symbolNames[Int(o.symbol)], digits: symbolDigits[Int(o.symbol)], side: ReadModelText.side(o.side),
                                        kind: ReadModelText.orderKind(o.kind), book: ReadModelText.book(o.book), volume: o.volume,
                                        filledVolume: o.filledVolume, priceTicks: o.priceTicks, fillPriceTicks: o.fillPriceTicks,
                                        state: ReadModelText.orderState(o.state), rejectReason: reason, positionID: o.positionID,
                                        feeScheduleID: o.feeScheduleID, placedSeq: seq, placedNs: time, seq: seq, timeNs: time)
-        batch.orders.update(o.orderID, initial: row) { existing in
-            let placed = (existing.placedSeq, existing.placedNs)
+        var initial = row
+        initial.isNew = o.orderID == seq
+        batch.orders.update(o.orderID, initial: initial) { existing in
+            let kept = (existing.placedSeq, existing.placedNs, existing.isNew)
             existing = row
-            (existing.placedSeq, existing.placedNs) = placed
+            (existing.placedSeq, existing.placedNs, existing.isNew) = kept
+        }
+    }
+
+    /// Changes a position: its insert row when it was opened in this batch, else its update.
+    private mutating func changePosition(_ id: UInt64, _ seq: UInt64, _ time: Int64, _ opened: (inout ReadModelBatch.PositionOpened) -> Void,
+                                         change: (inout ReadModelBatch.PositionChange) -> Void) {
+        if let i = openedInBatch[id] {
+            opened(&batch.positionsOpened[i])
+            batch.positionsOpened[i].updatedSeq = seq
+            batch.positionsOpened[i].updatedNs = time
+        } else {
+            batch.positionChanges.update(id, initial: .init()) { c in
+                change(&c)
+                c.seq = seq
+                c.timeNs = time
+            }
         }
     }
 
@@ -127,38 +160,53 @@ struct ReadModelProjection {
         var addsStoredSwap = false
         switch p.change {
         case .opened:
+            openedInBatch[p.positionID] = batch.positionsOpened.count
             batch.positionsOpened.append(.init(id: p.positionID, account: p.account, symbol: symbol, digits: digits, side: ReadModelText.side(p.side),
-                                               book: ReadModelText.book(p.book), volume: p.volume, priceTicks: p.priceTicks, margin: p.margin,
-                                               seq: seq, timeNs: time))
+                                               book: ReadModelText.book(p.book), volume: p.volume, openedVolume: p.changedVolume,
+                                               openPriceTicks: p.priceTicks, averagePriceTicks: p.priceTicks, margin: p.margin, seq: seq, timeNs: time,
+                                               updatedSeq: seq, updatedNs: time))
         case .increased:
             let average = core.positions(of: p.account).first { $0.id == p.positionID }?.averagePriceTicks ?? 0
-            batch.positionChanges.update(p.positionID, initial: .init()) { c in
+            changePosition(p.positionID, seq, time) { r in
+                r.volume = p.volume
+                r.margin = p.margin
+                if average != 0 { r.averagePriceTicks = average }
+            } change: { c in
                 c.volume = p.volume
                 c.margin = p.margin
                 c.averagePriceTicks = average
-                c.seq = seq
-                c.timeNs = time
             }
         case .reduced, .closed:
             swap = swapSinceTrade[p.positionID] ?? 0
-            addsStoredSwap = !tradedInBatch.contains(p.positionID)
+            addsStoredSwap = !tradedInBatch.contains(p.positionID) && openedInBatch[p.positionID] == nil
             swapSinceTrade[p.positionID] = 0
             tradedInBatch.insert(p.positionID)
-            batch.positionChanges.update(p.positionID, initial: .init()) { c in
+            let closed = p.change == .closed, cause = ReadModelText.cause(p.cause)
+            changePosition(p.positionID, seq, time) { r in
+                r.volume = p.volume
+                r.margin = p.margin
+                r.lastClosePriceTicks = p.priceTicks
+                r.realizedPnl += p.realizedPnl
+                r.swapSinceTrade = 0
+                if closed {
+                    r.closed = true
+                    r.closeCause = cause
+                    r.closedSeq = seq
+                    r.closedNs = time
+                }
+            } change: { c in
                 c.volume = p.volume
                 c.margin = p.margin
                 c.lastClosePriceTicks = p.priceTicks
                 c.realizedPnl += p.realizedPnl
                 c.traded = true
                 c.swapAfterTrade = 0
-                if p.change == .closed {
+                if closed {
                     c.closed = true
-                    c.closeCause = ReadModelText.cause(p.cause)
+                    c.closeCause = cause
                     c.closedSeq = seq
                     c.closedNs = time
                 }
-                c.seq = seq
-                c.timeNs = time
             }
         }
         let opening = p.change == .opened || p.change == .increased
@@ -181,11 +229,12 @@ struct ReadModelProjection {
             let signed: Int64
             if case .clientBalance = e.to { signed = e.amount } else { signed = -e.amount }
             swapSinceTrade[e.reference, default: 0] += signed
-            batch.positionChanges.update(e.reference, initial: .init()) { c in
+            changePosition(e.reference, seq, time) { r in
+                r.swap += signed
+                r.swapSinceTrade += signed
+            } change: { c in
                 c.swap += signed
                 c.swapAfterTrade += signed
-                c.seq = seq
-                c.timeNs = time
             }
         }
     }

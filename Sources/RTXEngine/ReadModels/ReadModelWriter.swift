@@ -3,9 +3,11 @@ import RTXStore
 /// Writes one `ReadModelBatch` and moves the projector's checkpoint, in ONE transaction: the
 /// checkpoint row is updated first, and only from the sequence this writer last wrote (so a
 /// second projector, or a stale one, is refused instead of writing twice), then every table
-/// with one `INSERT ... SELECT FROM unnest(arrays)` or `UPDATE ... FROM unnest(arrays)` each
-/// (one round trip per table, whatever the batch's size). A failure rolls everything back:
-/// the rows and the checkpoint move together or not at all.
+/// with one statement each, whatever the batch's size: new rows (order changes, trades,
+/// ledger legs, ticks, positions and orders placed in the batch) with a binary `COPY`, the
+/// rest with `INSERT ... SELECT FROM unnest(arrays)` (upserts, decision records, whose JSON
+/// the server takes apart) or `UPDATE ... FROM unnest(arrays)`. A failure rolls everything
+/// back: the rows and the checkpoint move together or not at all.
 ///
 /// The session runs with `synchronous_commit = off`: a crash of the server may lose the last
 /// projector commits, never part of one, and the projector then redoes them from the journal
@@ -103,8 +105,23 @@ struct ReadModelWriter {
     }
 
     private static func writeOrders(_ b: ReadModelBatch, _ db: PostgresConnection) throws {
-        if b.orders.count > 0 {
-            let r = b.orders.ordered.map(\.row)
+        let all = b.orders.ordered.map(\.row)
+        let fresh = all.filter(\.isNew), r = all.filter { !$0.isNew }
+        if !fresh.isEmpty {
+            var c = PostgresCopyEncoder(fields: 20, capacity: fresh.count * 200)
+            for o in fresh {
+                c.row()
+                c.int64(id(o.id)); c.int64(id(o.account)); c.textOrNull(o.clientOrderID); c.text(o.symbol); c.int16(Int16(o.digits))
+                c.text(o.side); c.text(o.kind); c.text(o.book); c.int64(o.volume); c.int64(o.filledVolume); c.int64(nonZero(o.priceTicks))
+                c.int64(nonZero(o.fillPriceTicks)); c.text(o.state); c.textOrNull(o.rejectReason); c.int64(nonZero(id(o.positionID)))
+                c.int64(nonZero(id(o.feeScheduleID))); c.int64(id(o.placedSeq)); c.timestamp(ns: o.placedNs); c.int64(id(o.seq)); c.timestamp(ns: o.timeNs)
+            }
+            try db.copyIn("""
+                COPY rtx_orders (order_id, account_id, client_order_id, symbol, digits, side, kind, book, volume_e8, filled_volume_e8, price_ticks,
+                    fill_price_ticks, state, reject_reason, position_id, fee_schedule_id, placed_seq, placed_at, updated_seq, updated_at) FROM STDIN (FORMAT binary)
+                """, data: c.finish(), doing: "copy new rtx_orders")
+        }
+        if !r.isEmpty {
             try db.execute("""
                 INSERT INTO rtx_orders (order_id, account_id, client_order_id, symbol, digits, side, kind, book, volume_e8, filled_volume_e8,
                     price_ticks, fill_price_ticks, state, reject_reason, position_id, fee_schedule_id, placed_seq, placed_at, updated_seq, updated_at)
@@ -126,54 +143,63 @@ struct ReadModelWriter {
                               .int64Array(r.map(\.volume)), .int64Array(r.map(\.filledVolume)), .int64Array(r.map(\.priceTicks)),
                               .int64Array(r.map(\.fillPriceTicks)), text(r.map(\.state)), text(r.map(\.rejectReason)), ids(r.map(\.positionID)),
                               ids(r.map(\.feeScheduleID)), ids(r.map(\.placedSeq)), .int64Array(r.map(\.placedNs)), ids(r.map(\.seq)),
-                              .int64Array(r.map(\.timeNs))], doing: "write rtx_orders")
+                              .int64Array(r.map(\.timeNs))], doing: "upsert rtx_orders")
         }
-        if !b.orderEvents.isEmpty {
-            let r = b.orderEvents
-            try db.execute("""
-                INSERT INTO rtx_order_events (order_id, seq, n, event, filled_volume_e8, fill_price_ticks, price_ticks, reject_reason, time)
-                SELECT id, s, n, convert_from(e, 'UTF8'), fv, NULLIF(fp, 0), NULLIF(p, 0), NULLIF(convert_from(re, 'UTF8'), ''), rtx_time(t)
-                FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::bytea[], $5::int8[], $6::int8[], $7::int8[], $8::bytea[], $9::int8[])
-                    AS u(id, s, n, e, fv, fp, p, re, t)
-                """, params: [ids(r.map(\.orderID)), ids(r.map(\.seq)), .int64Array(r.map { Int64($0.n) }), text(r.map(\.event)),
-                              .int64Array(r.map(\.filledVolume)), .int64Array(r.map(\.fillPriceTicks)), .int64Array(r.map(\.priceTicks)),
-                              text(r.map(\.rejectReason)), .int64Array(r.map(\.timeNs))], doing: "write rtx_order_events")
+        if !b.orderChanges.isEmpty {
+            var c = PostgresCopyEncoder(fields: 9, capacity: b.orderChanges.count * 120)
+            for o in b.orderChanges {
+                c.row()
+                c.int64(id(o.orderID)); c.int64(id(o.seq)); c.text(o.states.joined(separator: ",")); c.text(o.states.last ?? "")
+                c.int64(o.filledVolume); c.int64(nonZero(o.fillPriceTicks)); c.int64(nonZero(o.priceTicks)); c.textOrNull(o.rejectReason); c.timestamp(ns: o.timeNs)
+            }
+            try db.copyIn("""
+                COPY rtx_order_events (order_id, seq, states, state, filled_volume_e8, fill_price_ticks, price_ticks, reject_reason, time) FROM STDIN (FORMAT binary)
+                """, data: c.finish(), doing: "copy rtx_order_events")
         }
     }
 
-    /// New positions first, then the trades (whose swap adds what the position row held
-    /// before this batch), then the changes to positions.
+    /// New positions (with what the batch did to them), then the trades (whose swap adds what
+    /// the row of a position opened earlier held before this batch), then the changes to
+    /// positions opened earlier.
     private static func writePositionsAndTrades(_ b: ReadModelBatch, _ db: PostgresConnection) throws {
         if !b.positionsOpened.isEmpty {
-            let r = b.positionsOpened
-            try db.execute("""
-                INSERT INTO rtx_positions (position_id, account_id, symbol, digits, side, book, status, volume_e8, opened_volume_e8, open_price_ticks,
-                    average_price_ticks, margin_e8, opened_seq, opened_at, updated_seq, updated_at)
-                SELECT id, a, convert_from(sy, 'UTF8'), d, convert_from(si, 'UTF8'), convert_from(bk, 'UTF8'), 'open', v, v, p, p, m, s, rtx_time(t), s, rtx_time(t)
-                FROM unnest($1::int8[], $2::int8[], $3::bytea[], $4::int8[], $5::bytea[], $6::bytea[], $7::int8[], $8::int8[], $9::int8[],
-                            $10::int8[], $11::int8[]) AS u(id, a, sy, d, si, bk, v, p, m, s, t)
-                """, params: [ids(r.map(\.id)), ids(r.map(\.account)), text(r.map(\.symbol)), .int64Array(r.map { Int64($0.digits) }),
-                              text(r.map(\.side)), text(r.map(\.book)), .int64Array(r.map(\.volume)), .int64Array(r.map(\.priceTicks)),
-                              .int64Array(r.map(\.margin)), ids(r.map(\.seq)), .int64Array(r.map(\.timeNs))], doing: "write new rtx_positions")
+            var c = PostgresCopyEncoder(fields: 24, capacity: b.positionsOpened.count * 240)
+            for p in b.positionsOpened {
+                c.row()
+                c.int64(id(p.id)); c.int64(id(p.account)); c.text(p.symbol); c.int16(Int16(p.digits)); c.text(p.side); c.text(p.book)
+                c.text(p.closed ? "closed" : "open"); c.int64(p.volume); c.int64(p.openedVolume); c.int64(p.openPriceTicks); c.int64(p.averagePriceTicks)
+                c.int64(nonZero(p.lastClosePriceTicks)); c.int64(p.margin); c.int64(p.realizedPnl); c.int64(p.commission); c.int64(p.swap)
+                c.int64(p.swapSinceTrade); c.textOrNull(p.closeCause); c.int64(id(p.seq)); c.timestamp(ns: p.timeNs)
+                if p.closed { c.int64(id(p.closedSeq)); c.timestamp(ns: p.closedNs) } else { c.null(); c.null() }
+                c.int64(id(p.updatedSeq)); c.timestamp(ns: p.updatedNs)
+            }
+            try db.copyIn("""
+                COPY rtx_positions (position_id, account_id, symbol, digits, side, book, status, volume_e8, opened_volume_e8, open_price_ticks,
+                    average_price_ticks, last_close_price_ticks, margin_e8, realized_pnl_e8, commission_e8, swap_e8, swap_since_trade_e8, close_cause,
+                    opened_seq, opened_at, closed_seq, closed_at, updated_seq, updated_at) FROM STDIN (FORMAT binary)
+                """, data: c.finish(), doing: "copy new rtx_positions")
         }
         if !b.trades.isEmpty {
-            let r = b.trades
-            try db.execute("""
-                INSERT INTO rtx_trades (seq, n, position_id, order_id, account_id, symbol, digits, side, book, change, cause, volume_e8, price_ticks,
-                    realized_pnl_e8, commission_e8, swap_e8, fee_schedule_id, time)
-                SELECT u.s, u.n, u.pid, NULLIF(u.oid, 0), u.a, convert_from(u.sy, 'UTF8'), u.d, convert_from(u.si, 'UTF8'), convert_from(u.bk, 'UTF8'),
-                    convert_from(u.ch, 'UTF8'), convert_from(u.ca, 'UTF8'), u.v, u.p, u.r, u.c, u.sw + coalesce(pos.swap_since_trade_e8, 0),
-                    NULLIF(u.fs, 0), rtx_time(u.t)
-                FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int8[], $5::int8[], $6::bytea[], $7::int8[], $8::bytea[], $9::bytea[],
-                            $10::bytea[], $11::bytea[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::int8[], $17::int2[], $18::int8[],
-                            $19::int8[]) AS u(s, n, pid, oid, a, sy, d, si, bk, ch, ca, v, p, r, c, sw, adds, fs, t)
-                LEFT JOIN rtx_positions pos ON u.adds = 1 AND pos.position_id = u.pid
-                """, params: [ids(r.map(\.seq)), .int64Array(r.map { Int64($0.n) }), ids(r.map(\.positionID)), ids(r.map(\.orderID)),
-                              ids(r.map(\.account)), text(r.map(\.symbol)), .int64Array(r.map { Int64($0.digits) }), text(r.map(\.side)),
-                              text(r.map(\.book)), text(r.map(\.change)), text(r.map(\.cause)), .int64Array(r.map(\.volume)),
-                              .int64Array(r.map(\.priceTicks)), .int64Array(r.map(\.realizedPnl)), .int64Array(r.map(\.commission)),
-                              .int64Array(r.map(\.swap)), .int16Array(r.map { $0.addsStoredSwap ? 1 : 0 }), ids(r.map(\.feeScheduleID)),
-                              .int64Array(r.map(\.timeNs))], doing: "write rtx_trades")
+            // The swap the table holds for positions opened earlier, for their first reduce or close here.
+            var stored: [UInt64: Int64] = [:]
+            let looked = b.trades.filter(\.addsStoredSwap).map(\.positionID)
+            if !looked.isEmpty {
+                let result = try db.execute("SELECT position_id, swap_since_trade_e8 FROM rtx_positions WHERE position_id = ANY($1) AND swap_since_trade_e8 <> 0",
+                                            params: [ids(looked)], doing: "read the swap booked since the last trade")
+                for row in 0 ..< result.rowCount { stored[UInt64(bitPattern: try result.int64(row, 0))] = try result.int64(row, 1) }
+            }
+            var c = PostgresCopyEncoder(fields: 18, capacity: b.trades.count * 200)
+            for t in b.trades {
+                c.row()
+                c.int64(id(t.seq)); c.int32(Int32(t.n)); c.int64(id(t.positionID)); c.int64(nonZero(id(t.orderID))); c.int64(id(t.account))
+                c.text(t.symbol); c.int16(Int16(t.digits)); c.text(t.side); c.text(t.book); c.text(t.change); c.text(t.cause); c.int64(t.volume)
+                c.int64(t.priceTicks); c.int64(t.realizedPnl); c.int64(t.commission)
+                c.int64(t.swap + (t.addsStoredSwap ? stored[t.positionID] ?? 0 : 0)); c.int64(nonZero(id(t.feeScheduleID))); c.timestamp(ns: t.timeNs)
+            }
+            try db.copyIn("""
+                COPY rtx_trades (seq, n, position_id, order_id, account_id, symbol, digits, side, book, change, cause, volume_e8, price_ticks,
+                    realized_pnl_e8, commission_e8, swap_e8, fee_schedule_id, time) FROM STDIN (FORMAT binary)
+                """, data: c.finish(), doing: "copy rtx_trades")
         }
         if b.positionChanges.count > 0 {
             let keyed = b.positionChanges.ordered
@@ -208,45 +234,44 @@ struct ReadModelWriter {
 
     private static func writeLedger(_ b: ReadModelBatch, _ db: PostgresConnection) throws {
         guard !b.ledger.isEmpty else { return }
-        let r = b.ledger
-        try db.execute("""
-            INSERT INTO rtx_ledger_entries (entry_id, leg, ledger_account, account_id, amount_e8, currency, kind, seq, cause_seq, reference, detail, time)
-            SELECT e, l, convert_from(la, 'UTF8'), NULLIF(a, -1), amt, convert_from(c, 'UTF8'), convert_from(k, 'UTF8'), s, cs, NULLIF(rf, 0),
-                NULLIF(d, 0), rtx_time(t)
-            FROM unnest($1::int8[], $2::int2[], $3::bytea[], $4::int8[], $5::int8[], $6::bytea[], $7::bytea[], $8::int8[], $9::int8[], $10::int8[],
-                        $11::int8[], $12::int8[]) AS u(e, l, la, a, amt, c, k, s, cs, rf, d, t)
-            """, params: [ids(r.map(\.entryID)), .int16Array(r.map(\.leg)), text(r.map(\.ledgerAccount)), .int64Array(r.map { $0.account.map { Int64(bitPattern: $0) } ?? -1 }),
-                          .int64Array(r.map(\.amount)), text(r.map(\.currency)), text(r.map(\.kind)), ids(r.map(\.seq)), ids(r.map(\.causeSeq)),
-                          ids(r.map(\.reference)), ids(r.map(\.detail)), .int64Array(r.map(\.timeNs))], doing: "write rtx_ledger_entries")
+        var c = PostgresCopyEncoder(fields: 12, capacity: b.ledger.count * 150)
+        for l in b.ledger {
+            c.row()
+            c.int64(id(l.entryID)); c.int16(l.leg); c.text(l.ledgerAccount); c.int64(l.account.map(id)); c.int64(l.amount); c.text(l.currency)
+            c.text(l.kind); c.int64(id(l.seq)); c.int64(id(l.causeSeq)); c.int64(nonZero(id(l.reference))); c.int64(nonZero(id(l.detail)))
+            c.timestamp(ns: l.timeNs)
+        }
+        try db.copyIn("""
+            COPY rtx_ledger_entries (entry_id, leg, ledger_account, account_id, amount_e8, currency, kind, seq, cause_seq, reference, detail, time)
+            FROM STDIN (FORMAT binary)
+            """, data: c.finish(), doing: "copy rtx_ledger_entries")
     }
 
     private static func writeDecisions(_ b: ReadModelBatch, _ db: PostgresConnection) throws {
         guard !b.decisions.isEmpty else { return }
-        let r = b.decisions
-        try db.execute("""
-            INSERT INTO rtx_decision_records (order_id, account_id, symbol, side, order_type, volume_e8, book, hedge_ratio_ppm, outcome, lp, reason,
-                plugin_id, plugin_version, plugin_sha256, plugin_instance, fault, context, fee_schedule_id, seq, time)
-            SELECT u.id, u.a, convert_from(u.sy, 'UTF8'), convert_from(u.si, 'UTF8'), convert_from(u.ot, 'UTF8'), u.v, convert_from(u.bk, 'UTF8'), u.h,
-                coalesce(m.j -> 'routing' ->> 'outcome', 'none'), m.j -> 'routing' ->> 'lp', m.j -> 'routing' ->> 'reason',
-                m.j -> 'routing' ->> 'plugin', m.j -> 'routing' ->> 'version', m.j -> 'routing' ->> 'sha256', m.j -> 'routing' ->> 'instance',
-                m.j -> 'routing' ->> 'fault', m.j -> 'context', NULLIF(u.fs, 0), u.s, rtx_time(u.t)
-            FROM unnest($1::int8[], $2::int8[], $3::bytea[], $4::bytea[], $5::bytea[], $6::int8[], $7::bytea[], $8::int8[], $9::bytea[],
-                        $10::int8[], $11::int8[], $12::int8[]) AS u(id, a, sy, si, ot, v, bk, h, meta, fs, s, t)
-            CROSS JOIN LATERAL (SELECT CASE WHEN octet_length(u.meta) = 0 THEN NULL ELSE convert_from(u.meta, 'UTF8')::jsonb END AS j) m
-            """, params: [ids(r.map(\.orderID)), ids(r.map(\.account)), text(r.map(\.symbol)), text(r.map(\.side)), text(r.map(\.orderType)),
-                          .int64Array(r.map(\.volume)), text(r.map(\.book)), .int64Array(r.map { Int64($0.hedgeRatioPPM) }), .bytesArray(r.map(\.meta)),
-                          ids(r.map(\.feeScheduleID)), ids(r.map(\.seq)), .int64Array(r.map(\.timeNs))], doing: "write rtx_decision_records")
+        var c = PostgresCopyEncoder(fields: 12, capacity: b.decisions.reduce(0) { $0 + 120 + $1.meta.count })
+        for d in b.decisions {
+            c.row()
+            c.int64(id(d.orderID)); c.int64(id(d.account)); c.text(d.symbol); c.text(d.side); c.text(d.orderType); c.int64(d.volume); c.text(d.book)
+            c.int64(Int64(d.hedgeRatioPPM)); c.int64(nonZero(id(d.feeScheduleID))); c.int64(id(d.seq)); c.timestamp(ns: d.timeNs)
+            if d.meta.isEmpty { c.null() } else { c.jsonb(d.meta) }
+        }
+        try db.copyIn("""
+            COPY rtx_decision_records (order_id, account_id, symbol, side, order_type, volume_e8, book, hedge_ratio_ppm, fee_schedule_id, seq, time, decision)
+            FROM STDIN (FORMAT binary)
+            """, data: c.finish(), doing: "copy rtx_decision_records")
     }
 
     private static func writeTicks(_ b: ReadModelBatch, _ db: PostgresConnection) throws {
         if !b.ticks.isEmpty {
-            let r = b.ticks
-            try db.execute("""
-                INSERT INTO rtx_ticks (symbol, time, seq, bid_ticks, ask_ticks, bid_volume_e8, ask_volume_e8)
-                SELECT convert_from(sy, 'UTF8'), rtx_time(t), s, bd, ak, bv, av
-                FROM unnest($1::bytea[], $2::int8[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int8[]) AS u(sy, t, s, bd, ak, bv, av)
-                """, params: [text(r.map { b.symbolNames[Int($0.symbol)] }), .int64Array(r.map(\.timeNs)), ids(r.map(\.seq)), .int64Array(r.map(\.bid)),
-                              .int64Array(r.map(\.ask)), .int64Array(r.map(\.bidVolume)), .int64Array(r.map(\.askVolume))], doing: "write rtx_ticks")
+            var c = PostgresCopyEncoder(fields: 7, capacity: b.ticks.count * 80)
+            for t in b.ticks {
+                c.row()
+                c.text(b.symbolNames[Int(t.symbol)]); c.timestamp(ns: t.timeNs); c.int64(id(t.seq)); c.int64(t.bid); c.int64(t.ask)
+                c.int64(t.bidVolume); c.int64(t.askVolume)
+            }
+            try db.copyIn("COPY rtx_ticks (symbol, time, seq, bid_ticks, ask_ticks, bid_volume_e8, ask_volume_e8) FROM STDIN (FORMAT binary)",
+                          data: c.finish(), doing: "copy rtx_ticks")
         }
         if !b.bars.isEmpty {
             let r = b.bars.bars
@@ -277,6 +302,11 @@ struct ReadModelWriter {
 
     /// The core's UInt64 ids as bigint (bit pattern: ids with the top bit set read negative).
     private static func ids(_ values: [UInt64]) -> PostgresValue { .int64Array(values.map { Int64(bitPattern: $0) }) }
+
+    private static func id(_ v: UInt64) -> Int64 { Int64(bitPattern: v) }
+
+    /// NULL for 0 (no price, no position, no fee schedule).
+    private static func nonZero(_ v: Int64) -> Int64? { v == 0 ? nil : v }
 }
 
 /// A read-model problem the projector reports (then retries from its checkpoint).
