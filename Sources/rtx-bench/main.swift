@@ -12,6 +12,7 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "core-quotes": CoreQuotesBench.run,
     "core-risk": CoreRiskBench.run,
     "engine-orders": EngineOrdersBench.run,
+    "quote-pipeline": QuotePipelineBench.run,
     "projector-lag": ProjectorLagBench.run,
 ]
 

@@ -101,15 +101,8 @@ struct RunCommand: ParsableCommand {
         let host = PluginHost(manifest: settings.manifest, stateDirectory: config.engine.dataDirectory + "/plugins", logSink: SwiftLogPluginSink())
         mkdir(config.engine.dataDirectory + "/plugins", 0o700)
         try host.loadAll()
-        var parameters = EngineParameters(
-            dataDirectory: config.engine.dataDirectory, manifestPath: config.engine.pluginsManifestPath,
-            controlSocketPath: config.engine.controlSocketPath, timeTickMs: config.engine.timeTickMs,
-            rolloverMinuteUTC: Int64(config.engine.rolloverMinuteUTC), snapshotEveryInputs: UInt64(config.engine.snapshotEveryInputs),
-            queueCapacity: config.engine.queueCapacity, journalBatchMax: config.engine.journalBatchMax,
-            symbols: config.symbols.map { $0.symbolSpec() }, groups: config.groups.map { $0.groupSpec() },
-            accounts: config.accountOpenings().map { ($0.spec, $0.deposit) })
+        var parameters = EngineParameters(config: config)
         parameters.quoteCache = quoteCache
-        parameters.quotePolicies = config.quotePolicies
         let engine = Engine(parameters: parameters, journal: journal, snapshots: snapshots, host: host, log: engineLog)
         let control = ControlServer(path: config.engine.controlSocketPath, engine: engine)
         try control.bind()

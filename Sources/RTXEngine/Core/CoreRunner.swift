@@ -20,6 +20,10 @@ final class CoreRunner: @unchecked Sendable {
     private let queries = Monitor<[@Sendable (inout TradingCore) -> Void]>([])
     /// Command → applied latencies (submission to answer), ns, for the metrics and benchmark.
     let latencies = LatencyRecorder(capacity: 1 << 20)
+    /// LP emitted → applied latencies of the quotes the core applied, ns (the benchmark's).
+    let quoteLatencies = LatencyRecorder(capacity: 1 << 20)
+    /// Quotes applied by the core.
+    let appliedQuotes = Atomic<UInt64>(0)
     let appliedInputs = Atomic<UInt64>(0)
     /// The last applied sequence (any thread may read it).
     let lastApplied = Atomic<UInt64>(0)
@@ -81,7 +85,12 @@ final class CoreRunner: @unchecked Sendable {
         let metrics = PipelineMetrics.shared
         for item in batch {
             core.apply(item.envelope)
-            if case .quote = item.envelope.command { metrics.quoteToCore.recordNanoseconds(EngineClock.monotonicNs() - item.submittedNs) }
+            if case .quote = item.envelope.command {
+                let latencyNs = EngineClock.monotonicNs() - item.submittedNs
+                metrics.quoteToCore.recordNanoseconds(latencyNs)
+                quoteLatencies.record(latencyNs)
+                appliedQuotes.add(1, ordering: .relaxed)
+            }
             let events = core.events
             for e in events {
                 switch e {

@@ -54,6 +54,8 @@ final class LPPump: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     let quotesIn = Atomic<UInt64>(0)
     let quotesIgnored = Atomic<UInt64>(0)
+    /// Consolidated quotes published (to the sequencer's conflated slots and to subscribers).
+    let quotesPublished = Atomic<UInt64>(0)
     let reportsIn = Atomic<UInt64>(0)
     let reportsLost = Atomic<UInt64>(0)
 
@@ -183,6 +185,7 @@ final class LPPump: @unchecked Sendable {
     /// A consolidated raw quote to the market view, the sequencer and every subscriber.
     private func publish(_ c: ConsolidatedQuote) {
         guard let route = routes.withLock({ $0[c.symbol] }) else { return }
+        quotesPublished.add(1, ordering: .relaxed)
         view.recordQuote(symbol: route.index, bidTicks: c.bidTicks, askTicks: c.askTicks, volatilityPPM: c.volatilityPPM)
         queue.putQuote(symbol: route.index, .quote(symbol: route.index, bidTicks: c.bidTicks, askTicks: c.askTicks,
                                                    bidVolume: max(0, c.bidVolume), askVolume: max(0, c.askVolume)),
