@@ -16,12 +16,12 @@ import RTXStore
 /// Phases: paced at the target rate (20,000 orders/s), as fast as the answers come, and a
 /// mixed load (3 quotes per order, through the client lane: ticks and bars). Sizes from the
 /// environment as for engine-orders (`EngineBenchSettings`), plus `RTX_BENCH_PROJECTOR_BATCH`
-/// (records per projector transaction, default 1,000) and `RTX_BENCH_MIXED_INPUTS` (default
+/// (records per projector transaction, default the engine's, 4,000) and `RTX_BENCH_MIXED_INPUTS` (default
 /// 200,000). Failed answers are errors; a lag is a finding, not a failure.
 enum ProjectorLagBench {
     static func run(_ setup: BenchSetup) throws {
         let settings = try EngineBenchSettings.fromEnvironment()
-        let batch = try environmentInt("RTX_BENCH_PROJECTOR_BATCH", default: 1_000)
+        let batch = try environmentInt("RTX_BENCH_PROJECTOR_BATCH", default: ReadModelSettings().batchMax)
         let mixedInputs = try environmentInt("RTX_BENCH_MIXED_INPUTS", default: 200_000)
         let pg = try BenchPostgres.start(name: "projector")
         defer { pg.close() }
@@ -97,12 +97,16 @@ enum ProjectorLagBench {
         var projectedCatchingUp: UInt64
         var batches: UInt64
         var benchCPUNs: Int64, serverCPUNs: Int64, totalNs: Int64
+        /// The engine's command → answer latency while driving (the acknowledgement path does
+        /// not wait for the projector, but shares the CPU with it).
+        var answerP50: Int64?, answerP99: Int64?, answerP999: Int64?
 
         func print(_ name: String) {
             let driveS = Double(drive.wallNs) / 1e9, catchS = Double(catchUpNs) / 1e9
             func ms(_ ns: Int64?) -> String { ns.map { format(Double($0) / 1e6, decimals: 1) } ?? "-" }
             func n(_ v: Int64?) -> String { v.map { grouped(Int($0)) } ?? "-" }
             ProjectorLagBench.line(name, "\(grouped(drive.orders)) orders (\(grouped(Int(drive.inputs))) inputs) at \(grouped(Int(drive.inputsPerSecond))) inputs/s, \(grouped(Int(drive.ordersPerSecond))) orders/s durable")
+            ProjectorLagBench.line("  command -> answer, engine", LatencyFigures.summary(p50: answerP50, p99: answerP99, p999: answerP999))
             ProjectorLagBench.line("  lag while running, journaled inputs", "p50 \(n(lagSamples.percentileNs(50)))  p99 \(n(lagSamples.percentileNs(99)))  max \(n(lagSamples.sortedNs.last)) (\(lagSamples.count) samples)")
             ProjectorLagBench.line("  lag while running, ms (age of a batch's newest record at commit)", "p50 \(ms(stalenessP50))  p99 \(ms(stalenessP99))  max \(ms(stalenessMax))")
             ProjectorLagBench.line("  caught up after the load stopped", "\(format(catchS * 1_000, decimals: 0)) ms")
@@ -113,6 +117,7 @@ enum ProjectorLagBench {
 
     private static func measure(_ engine: Engine, _ projector: ReadModelProjector, _ pg: BenchPostgres, _ body: () -> EngineDriver.Outcome) throws -> Phase {
         projector.resetStaleness()
+        engine.resetLatencies()
         let sampler = LagSampler(engine: engine, projector: projector)
         let records0 = projector.projectedRecords.load(ordering: .relaxed), batches0 = projector.batches.load(ordering: .relaxed)
         let head0 = engine.status().lastSequence
@@ -123,6 +128,7 @@ enum ProjectorLagBench {
         let samples = sampler.stop()
         let driven = HostClock.monotonicNanoseconds()
         let stale = (projector.stalenessPercentile(50), projector.stalenessPercentile(99), projector.stalenessPercentile(100))
+        let answers = (engine.latencyPercentile(50), engine.latencyPercentile(99), engine.latencyPercentile(99.9))
         let records1 = projector.projectedRecords.load(ordering: .relaxed)
         let head = engine.status().lastSequence
         guard projector.waitForCheckpoint(head, timeoutMs: 1_200_000) else { throw BenchError("the projector did not catch up within 20 minutes: \(projector.problem)") }
@@ -133,7 +139,7 @@ enum ProjectorLagBench {
                      inputs: head - head0, catchUpNs: caught - driven, projectedWhileDriving: records1 - records0,
                      projectedCatchingUp: projector.projectedRecords.load(ordering: .relaxed) - records1,
                      batches: projector.batches.load(ordering: .relaxed) - batches0, benchCPUNs: self1 - self0, serverCPUNs: server1 - server0,
-                     totalNs: caught - start)
+                     totalNs: caught - start, answerP50: answers.0, answerP99: answers.1, answerP999: answers.2)
     }
 
     /// A copy of the journal database (`CREATE DATABASE ... TEMPLATE`) with the read models

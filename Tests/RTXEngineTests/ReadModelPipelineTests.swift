@@ -77,6 +77,11 @@ import Testing
                 let status = engine.status()
                 #expect(status.projectorCheckpoint >= last && status.projectorProblem.isEmpty, "\(status)")
                 #expect(status.projectorLag <= status.lastSequence - last, "\(status)")
+                let metrics = engine.metricsText()
+                for name in ["rtx_read_models_checkpoint", "rtx_read_models_lag_inputs", "rtx_read_models_records_total", "rtx_read_models_batches_total",
+                             "rtx_read_models_batch_seconds", "rtx_read_models_staleness_seconds", "rtx_read_models_failing"] {
+                    #expect(metrics.contains(name), "\(name) missing from the metrics")
+                }
             }
         }
 

@@ -82,7 +82,7 @@ public struct DatabaseSettings: Sendable, Equatable {
     /// Whether the engine projects the journal into the read-model tables (`read_models`).
     public var readModels: Bool = true
     /// Most journal records per read-model transaction (`read_model_batch`, 1...10000).
-    public var readModelBatch: Int = 1_000
+    public var readModelBatch: Int = 4_000
     public var usesPrivateServer: Bool { url.isEmpty }
 
     public static let defaults = DatabaseSettings(url: "", password: nil, poolSize: 4, connectTimeoutMs: 5_000, privatePort: nil)

@@ -95,12 +95,24 @@ public final class ReadModelProjector: @unchecked Sendable {
 
     public func run() {
         var session: Session?
+        let metrics = ReadModelMetrics.shared
         while !stopping.load(ordering: .acquiring) {
             do {
-                if session == nil { session = try open() }
+                if session == nil {
+                    session = try open()
+                    metrics.failing.record(0)
+                }
                 guard let s = session else { break }
-                if try !projectOneBatch(s) { pause(settings.idleWaitMs) }
+                let full = try projectOneBatch(s)
+                let at = checkpoint
+                metrics.checkpoint.record(Int64(bitPattern: at))
+                if let head {
+                    let last = head()
+                    metrics.lag.record(Int64(bitPattern: last > at ? last - at : 0))
+                }
+                if !full { pause(settings.idleWaitMs) }
             } catch {
+                metrics.failing.record(1)
                 ready.store(false, ordering: .releasing)
                 let text = "\(error)"
                 let repeated = problemText.withLock { p -> Bool in
@@ -148,6 +160,7 @@ public final class ReadModelProjector: @unchecked Sendable {
         if let head, head() <= from { return false }
         let records = try s.store.read(after: from, limit: settings.batchMax)
         guard let last = records.last else { return false }
+        let started = EngineClock.monotonicNs()
         for record in records {
             guard record.sequence == s.replica.lastSequence + 1 else {
                 throw ReadModelError("journal record \(s.replica.lastSequence + 1) is missing (read \(record.sequence) next)")
@@ -168,7 +181,13 @@ public final class ReadModelProjector: @unchecked Sendable {
         checkpointValue.store(last.sequence, ordering: .releasing)
         projectedRecords.add(UInt64(records.count), ordering: .relaxed)
         batches.add(1, ordering: .relaxed)
-        staleness.record(EngineClock.wallNs() - last.timeNs)
+        let age = EngineClock.wallNs() - last.timeNs
+        staleness.record(age)
+        let metrics = ReadModelMetrics.shared
+        metrics.records.increment(by: records.count)
+        metrics.batches.increment()
+        metrics.batchDuration.recordNanoseconds(EngineClock.monotonicNs() - started)
+        metrics.staleness.recordNanoseconds(max(0, age))
         return records.count == settings.batchMax
     }
 

@@ -12,7 +12,7 @@ public struct ReadModelSettings: Sendable, Equatable {
     /// reconnecting and recovering its replica from its checkpoint, ms.
     public var retryMs: Int64
 
-    public init(enabled: Bool = true, batchMax: Int = 1_000, idleWaitMs: Int64 = 10, retryMs: Int64 = 1_000) {
+    public init(enabled: Bool = true, batchMax: Int = 4_000, idleWaitMs: Int64 = 10, retryMs: Int64 = 1_000) {
         self.enabled = enabled
         self.batchMax = batchMax
         self.idleWaitMs = idleWaitMs
