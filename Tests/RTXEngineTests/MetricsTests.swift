@@ -33,7 +33,10 @@ import Testing
                      "rtx_plugin_calls_total{plugin=\"group-routing\",kind=\"routing-policy\"}",
                      "rtx_plugin_faults_total{plugin=\"group-routing\",kind=\"routing-policy\",fault=\"error\"}",
                      "rtx_plugin_quarantined{plugin=\"flat\",kind=\"fee-model\"}",
-                     "rtx_lp_adapter_quotes_total{lp=\"synthetic\",outcome=\"accepted\"}"] {
+                     "rtx_lp_adapter_quotes_total{lp=\"synthetic\",outcome=\"accepted\"}",
+                     "rtx_lp_state{lp=\"synthetic\"}", "rtx_lp_quotes_total{lp=\"synthetic\"}", "rtx_lp_quotes_refused_total{lp=\"synthetic\"",
+                     "rtx_quote_failovers_total", "rtx_redis_degraded", "rtx_redis_writes_total", "rtx_read_models_checkpoint",
+                     "rtx_read_models_lag_inputs"] {
             #expect(text.contains(name), "no \(name) in the metrics")
         }
         #expect((Self.sample(text, "rtx_command_ack_seconds_count") ?? 0) >= 1)
