@@ -87,15 +87,24 @@ test: deps plugins
 	$(RTX) plugins check plugins.yaml --state-dir $(BUILD)/test-state
 	$(RTX) plugins stream plugins.yaml --state-dir $(BUILD)/test-state --seconds 2 --print-every 4
 	$(MAKE) --no-print-directory check-guide-plugin
+	$(MAKE) --no-print-directory test-release
 	$(MAKE) --no-print-directory test-sanitizers
+
+## test-release: the engine in a release build (-O changes what the optimizer may assume about
+## threads: a bug of that kind once made every wait sit out its time-out): a short engine-orders
+## run with every answer checked and the recovered state hash compared; sizes small, not a benchmark.
+test-release: deps plugins
+	$(SWIFT) build -c release --product rtx-bench
+	RTX_BENCH_ORDERS=5000 RTX_BENCH_WARMUP_ORDERS=1000 RTX_BENCH_PACED_ORDERS=2000 RTX_BENCH_CLOSED_LOOP_ORDERS=200 \
+	  RTX_BENCH_RECOVERY_INPUTS=20000 RTX_BENCH_BASELINE_MS=200 $(BUILD)/release/rtx-bench engine-orders
 
 ## test-long: the core's property tests over 200,000 generated sequences (make test runs 10,000).
 test-long: deps
 	RTX_PROPERTY_SEQUENCES=$${RTX_PROPERTY_SEQUENCES:-200000} $(SWIFT) test --filter PropertyTests
 
 ## test-sanitizers: the concurrency tests (hot swap under load, plugin threads, the quote
-## ring, faults) under ThreadSanitizer and AddressSanitizer; builds only the test bundle.
-SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests
+## ring, faults, the Redis writer, the pipeline with a full queue) under ThreadSanitizer and AddressSanitizer.
+SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests|QuoteCacheWriterTests|PipelineIntegrationTests
 test-sanitizers: test-tsan test-asan
 
 test-tsan: deps
