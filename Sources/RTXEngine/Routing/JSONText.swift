@@ -1,10 +1,10 @@
 /// A small, allocation-light JSON writer for journal metadata and the control protocol
 /// (Foundation's encoders cost tens of microseconds per order). Produces compact UTF-8.
-struct JSONText {
-    private(set) var bytes: [UInt8] = []
+public struct JSONText: Sendable {
+    public private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
     private mutating func separator() {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
@@ -35,44 +35,44 @@ struct JSONText {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    mutating func beginObject(_ k: String? = nil) {
+    public mutating func beginObject(_ k: String? = nil) {
         key(k)
         bytes.append(UInt8(ascii: "{"))
         needsComma.append(false)
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
-    mutating func beginArray(_ k: String? = nil) {
+    public mutating func beginArray(_ k: String? = nil) {
         key(k)
         bytes.append(UInt8(ascii: "["))
         needsComma.append(false)
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         needsComma.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func field(_ k: String?, _ value: String) {
+    public mutating func field(_ k: String?, _ value: String) {
         key(k)
         string(raw: value)
     }
 
-    mutating func field<I: BinaryInteger>(_ k: String?, _ value: I) {
+    public mutating func field<I: BinaryInteger>(_ k: String?, _ value: I) {
         key(k)
         bytes += Array(String(value).utf8)
     }
 
-    mutating func field(_ k: String?, _ value: Bool) {
+    public mutating func field(_ k: String?, _ value: Bool) {
         key(k)
         bytes += Array((value ? "true" : "false").utf8)
     }
 
-    mutating func null(_ k: String?) {
+    public mutating func null(_ k: String?) {
         key(k)
         bytes += Array("null".utf8)
     }
