@@ -437,6 +437,16 @@ private let XAU = Currency("XAU")!
              message: "symbol 'EURUSD' is given two LP names ('EUR/USD' and 'EURUSD.x')", setting: "lp_bindings[0].symbols", line: 39, column: 47),
         Case(name: "LP binding without symbols", yaml: replacing(39, with: "    symbols: {}"),
              message: "the mapping is empty, so the LP would serve no symbol", setting: "lp_bindings[0].symbols", line: 39, column: 14),
+        Case(name: "password_hash that is no bcrypt hash", yaml: replacing(36, with: "    login: demo1\n    password_hash: \"hunter2\""),
+             message: "not a bcrypt hash", setting: "accounts[0].password_hash", line: 37, column: 20),
+        Case(name: "password_hash and password_env", yaml: replacing(36, with: "    login: demo1\n    password_env: DEMO1_PW\n    password_hash: \"$2b$04$6fDMON5hZRHUg05T9.Mbjuh6yBzEMZXWeXAnUwZb77Wf00.q6mwF.\""),
+             message: "password_hash and password_env / password_file are both given", setting: "accounts[0].password_hash", line: 38, column: 20),
+        Case(name: "server.listen without a port", yaml: replacing(37, with: "server:\n  listen: 127.0.0.1\nlp_bindings:"),
+             message: "'127.0.0.1' is not HOST:PORT", setting: "server.listen", line: 38, column: 11),
+        Case(name: "server.listen on a reserved port", yaml: replacing(37, with: "server:\n  listen: 127.0.0.1:80\nlp_bindings:"),
+             message: "'127.0.0.1:80' is not HOST:PORT", setting: "server.listen", line: 38, column: 11),
+        Case(name: "refresh token shorter than the access token", yaml: replacing(37, with: "server:\n  access_token_seconds: 900\n  refresh_token_seconds: 60\nlp_bindings:"),
+             message: "a refresh token (60 s) must live at least as long as an access token (900 s)", setting: "server.refresh_token_seconds", line: 39, column: 26),
     ]
 
     @Test(arguments: malformed)

@@ -48,7 +48,8 @@ final class EngineProcess: @unchecked Sendable {
     private(set) var output = ""
     private var outputFile: String { folder + "/stdout.log" }
 
-    init(name: String, pluginsYAML: String, libraries: [String], accounts: String, groups: String, timeTickMs: Int = 50) throws {
+    init(name: String, pluginsYAML: String, libraries: [String], accounts: String, groups: String, timeTickMs: Int = 50,
+         server: String = EngineProcess.freePortServer) throws {
         try BuiltProducts.require(libraries)
         folder = try engineTestFolder(name)
         let pluginFolder = folder + "/plugins"
@@ -59,11 +60,14 @@ final class EngineProcess: @unchecked Sendable {
             chmod(pluginFolder + "/" + lib, 0o755)
         }
         try pluginsYAML.replacingOccurrences(of: "PLUGINS", with: pluginFolder).write(toFile: folder + "/plugins.yaml", atomically: true, encoding: .utf8)
-        try Self.config(data: folder + "/data", socket: socket, timeTickMs: timeTickMs, groups: groups, accounts: accounts)
+        try Self.config(data: folder + "/data", socket: socket, timeTickMs: timeTickMs, groups: groups, accounts: accounts, server: server)
             .write(toFile: folder + "/rtx.yaml", atomically: true, encoding: .utf8)
     }
 
-    static func config(data: String, socket: String, timeTickMs: Int, groups: String, accounts: String) -> String {
+    /// The `server:` section tests use: a free port each (many engines run at once).
+    static let freePortServer = "server:\n  listen: 127.0.0.1:0"
+
+    static func config(data: String, socket: String, timeTickMs: Int, groups: String, accounts: String, server: String = freePortServer) -> String {
         """
         version: 1
         engine:
@@ -101,6 +105,7 @@ final class EngineProcess: @unchecked Sendable {
         \(groups)
         accounts:
         \(accounts)
+        \(server)
         """
     }
 

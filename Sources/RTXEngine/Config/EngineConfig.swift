@@ -32,6 +32,8 @@ public struct EngineConfig: Sendable, Equatable {
     public var settingMarks: [String: SourceMark] = [:]
     /// `market:` — the LP manager's defaults (symbols override them with `quote_*` keys).
     public var market: MarketSettings = .standard
+    /// `server:` — the client HTTP API.
+    public var server: ServerSettings = .defaults
 
     public func symbol(named name: String) -> SymbolConfig? { symbols.first { $0.name == name } }
     public func group(named name: String) -> GroupConfig? { groups.first { $0.name == name } }
@@ -168,8 +170,10 @@ public struct AccountConfig: Sendable, Equatable {
     public var deposit: Int64
     /// The client's login name (unique, compared without case), if the account has one.
     public var login: String?
-    /// Where the login's password is.
+    /// Where the login's password is (read and bcrypt-hashed at start).
     public var password: SecretSource?
+    /// The login's password as a bcrypt hash (`password_hash: "$2b$12$..."`), if given instead.
+    public var passwordHash: String? = nil
     public var mark: SourceMark
 }
 

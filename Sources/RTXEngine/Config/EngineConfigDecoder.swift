@@ -110,6 +110,7 @@ private struct Decoder {
         let accounts = decodeAccounts(map.optional("accounts"), groupNames: groupNames, symbols: symbols)
         let bindings = decodeLPBindings(map.optional("lp_bindings"), symbolNames: symbolNames)
         let market = MarketConfigDecoding.decodeSection(map.optional("market"), reader: &reader)
+        let server = ServerConfigDecoding.decodeSection(map.optional("server"), reader: &reader, marks: &marks)
         map.finish(what: "the top level", reader: &reader)
         if let a = database?.privatePort, let b = redis?.privatePort, a == b {
             reader.fail(marks["redis.private_port"], "redis.private_port",
@@ -117,9 +118,11 @@ private struct Decoder {
                         fix: "give each server its own port, or write 0 to let rtx pick a free one")
             return nil
         }
-        guard let version, let engine, let database, let redis, let symbols, let groups, let accounts, let bindings, let market else { return nil }
-        return EngineConfig(path: reader.file, version: version, engine: engine, database: database, redis: redis,
+        guard let version, let engine, let database, let redis, let symbols, let groups, let accounts, let bindings, let market, let server else { return nil }
+        var config = EngineConfig(path: reader.file, version: version, engine: engine, database: database, redis: redis,
                             symbols: symbols, groups: groups, accounts: accounts, lpBindings: bindings, settingMarks: marks, market: market)
+        config.server = server
+        return config
     }
 
     /// A section that may be absent or empty (all defaults).
@@ -544,6 +547,19 @@ private struct Decoder {
             reader.fail(map.optional("password_env") ?? map.optional("password_file") ?? f, "a password is given for an account without a login",
                         fix: "add `login:` or remove the password setting")
         }
+        var passwordHash: String?
+        if let field = map.optional("password_hash"), let text = reader.string(field, example: "$2b$12$...") {
+            if !ReaderPatterns.isBcryptHash(text) {
+                reader.fail(field, "not a bcrypt hash (60 characters: $2a$, $2b$ or $2y$, a cost 04...31, '$', 53 more); the value is not shown in case it is a password",
+                            fix: "write the output of `rtx hash-password`, or use password_env / password_file")
+            } else if password != nil {
+                reader.fail(field, "password_hash and password_env / password_file are both given", fix: "keep one of them")
+            } else if loginField == nil {
+                reader.fail(field, "a password is given for an account without a login", fix: "add `login:` or remove password_hash")
+            } else {
+                passwordHash = text
+            }
+        }
         map.finish(what: "an account", reader: &reader)
         if let currency, let currencyField, let symbols, !symbols.isEmpty,
            !symbols.contains(where: { $0.marginCurrency == currency || $0.profitCurrency == currency }) {
@@ -554,7 +570,9 @@ private struct Decoder {
         guard reader.errors.count == before, let id, let idField, let group, let currency, let leverage else { return nil }
         let config = AccountConfig(id: AccountID(id), group: group, currency: currency, leverage: Int64(leverage), mode: mode,
                                    deposit: deposit, login: login, password: password, mark: f.mark)
-        return (config, idField, loginField)
+        var withHash = config
+        withHash.passwordHash = passwordHash
+        return (withHash, idField, loginField)
     }
 
     // MARK: LP bindings
@@ -641,6 +659,14 @@ private struct Decoder {
 
 /// Name checks used outside the typed readers (without reporting).
 enum ReaderPatterns {
+    /// `$2a$`/`$2b$`/`$2y$`, a two-digit cost 04...31, `$`, 53 characters of bcrypt's base64.
+    static func isBcryptHash(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count == 60, b[0] == 36, b[1] == 50, [97, 98, 121].contains(b[2]), b[3] == 36, b[6] == 36,
+              let cost = Int(String(decoding: b[4 ... 5], as: UTF8.self)), (4 ... 31).contains(cost) else { return false }
+        return b[7...].allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 47 }
+    }
+
     static func name(_ text: String) -> Bool { ConfigReader.NamePattern.name.matches(text) }
     static func venueSymbol(_ text: String) -> Bool { ConfigReader.NamePattern.venueSymbol.matches(text) }
 }

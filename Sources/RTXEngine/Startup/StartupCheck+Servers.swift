@@ -15,6 +15,12 @@ extension StartupCheck {
            PrivateRedis.runningPort(folder: config.engine.dataDirectory + "/redis") == nil, !LoopbackTCP.isFree(port) {
             problems.append(config.problem("redis.private_port", "127.0.0.1:\(port) is in use (by another process)", fix: fix))
         }
+        // server.listen on loopback (or every interface): checked here so that nothing starts;
+        // another address is checked when the HTTP server binds it (after the engine started).
+        if config.server.port != 0, ["127.0.0.1", "0.0.0.0"].contains(config.server.host), !LoopbackTCP.isFree(config.server.port) {
+            problems.append(config.problem("server.listen", "\(config.server.listen) is in use (by another process)",
+                                           fix: "stop that process, or choose another port in server.listen (0 picks a free one)"))
+        }
         return problems
     }
 
