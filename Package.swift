@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
     ],
     targets: [
         // The C ABI headers of sdk/include/rtx, as a module the host imports.
@@ -49,8 +52,16 @@ let package = Package(
         // The running engine: configuration, sequencer, journal writer, core thread, LP order path, clock, recovery.
         .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability",
                                                  .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")]),
+        // The client HTTP API (Hummingbird 2): health, readiness, metrics, login with bcrypt and JWT, account, orders, positions.
+        .target(name: "RTXServer", dependencies: [
+            "RTXEngine", "RTXCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
+            "RTXServer",
             "RTXPluginHost",
             "RTXCore",
             "RTXEngine",

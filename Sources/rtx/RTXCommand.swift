@@ -7,7 +7,7 @@ struct RTXCommand: ParsableCommand {
         commandName: "rtx",
         abstract: "RTX trading engine.",
         subcommands: [RunCommand.self, ReplayCommand.self, PluginsCommand.self, CoreCommand.self, OrderCommand.self, AccountCommand.self, QuotesCommand.self,
-                      WatchCommand.self, StatusCommand.self, MetricsCommand.self, RolloverCommand.self])
+                      WatchCommand.self, StatusCommand.self, MetricsCommand.self, RolloverCommand.self, HashPasswordCommand.self])
 }
 
 /// `rtx plugins ...`: inspect and exercise the plugins of a manifest.

@@ -3,6 +3,7 @@ import Foundation
 import RTXCore
 import RTXEngine
 import RTXPluginHost
+import RTXServer
 import RTXStore
 #if canImport(Glibc)
 import Glibc
@@ -49,10 +50,23 @@ struct RunCommand: ParsableCommand {
         signal(SIGTERM) { _ in interruptRequested.store(true, ordering: .relaxed) }
         unblockStopSignals()
         Thread.detachNewThread { control.run() }
-        printWhereToLook(settings, engine: engine, control: control, servers: servers)
+        let api: APIServer
+        let apiAddress: String
+        do {
+            api = try APIServer.make(engine: engine, config: settings.config)
+            apiAddress = try api.start()
+        } catch {
+            printError(apiStartProblem(error, config: settings.config))
+            control.stop()
+            watcher?.stop()
+            engine.stop()
+            throw ExitCode(2)
+        }
+        printWhereToLook(settings, engine: engine, control: control, servers: servers, api: api, apiAddress: apiAddress)
         let deadline = seconds.map { Date().addingTimeInterval(TimeInterval($0)) }
         while !interruptRequested.load(ordering: .relaxed), deadline.map({ Date() < $0 }) ?? true { usleep(100_000) }
-        say("stopping: control socket, plugins, pipeline, servers")
+        say("stopping: HTTP API, control socket, plugins, pipeline, servers")
+        api.stop()
         control.stop()
         watcher?.stop()
         engine.stop()
@@ -116,6 +130,29 @@ struct RunCommand: ParsableCommand {
         return (engine, control)
     }
 
+    /// Why the HTTP API did not start, as a setting problem with its fix.
+    private func apiStartProblem(_ error: Error, config: EngineConfig) -> String {
+        guard let e = error as? APIServerStartError else { return "\(error)" }
+        if e.inUse {
+            return config.problem("server.listen", "\(e.listen) is in use by another process",
+                                  fix: "stop that process, or choose another port in server.listen (0 picks a free one)").description
+        }
+        return config.problem("server.listen", "cannot listen on \(e.listen): \(e.underlying)",
+                              fix: "use an address of this machine, e.g. 127.0.0.1:8080").description
+    }
+
+    /// The logins of the banner; the documented demo password is named when an account still has it.
+    private func loginLine(_ api: APIServer) -> String {
+        let logins = api.loginList
+        guard !logins.isEmpty else { return "none (give accounts a login and password_hash or password_env in rtx.yaml)" }
+        let demo = logins.filter { api.accountHasPassword(Self.demoPassword, account: $0.account) }
+        let names = logins.map { "\($0.login) (\($0.account))" }.joined(separator: ", ")
+        return demo.isEmpty ? names : names + "; password \"\(Self.demoPassword)\" for \(demo.map(\.login).joined(separator: ", ")) (the documented demo password: change it)"
+    }
+
+    /// The demo password the shipped rtx.yaml's hashes stand for (README, rtx.yaml).
+    static let demoPassword = "rtx-demo"
+
     /// The Redis quote cache's settings: the private server's or `redis.url`'s address, the
     /// password read by the start-up check, `redis.connect_timeout_ms` and `quote_ttl_seconds`.
     /// A URL the client cannot use (`rediss://`: no TLS in hiredis 0.14) is refused here.
@@ -130,7 +167,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private func printWhereToLook(_ settings: (config: EngineConfig, manifest: Manifest), engine: Engine, control: ControlServer,
-                                  servers: PrivateServersHandle) {
+                                  servers: PrivateServersHandle, api: APIServer, apiAddress: String) {
         let config = settings.config
         let account = config.accounts.first.map { String($0.id) } ?? "ID"
         let symbol = config.symbols.first?.name ?? "EURUSD"
@@ -143,6 +180,8 @@ struct RunCommand: ParsableCommand {
           control      \(control.path)
           plugins      \(config.engine.pluginsManifestPath) (edit it or send SIGHUP: changes apply live)
           accounts     \(config.accounts.map { "\($0.id) (\($0.group), \($0.currency))" }.joined(separator: ", "))
+          HTTP API     http://\(apiAddress)  (GET /health, /ready, /metrics; /api/v1/...)
+          logins       \(loginLine(api))
 
         In another terminal:
           .build/debug/rtx quotes \(symbol)\(socketFlag)

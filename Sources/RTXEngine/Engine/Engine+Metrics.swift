@@ -18,3 +18,8 @@ extension Engine {
         return EngineMetrics.prometheusText()
     }
 }
+
+extension Engine {
+    /// Whether the engine is started and not stopping (the API's readiness).
+    public var isRunning: Bool { running.load(ordering: .acquiring) }
+}

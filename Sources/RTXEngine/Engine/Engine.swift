@@ -31,7 +31,7 @@ public final class Engine: @unchecked Sendable {
     private var threads: [Thread] = []
     /// The spawned threads' names (Foundation's `Thread.name` is not reliable once a thread ended).
     private var threadNames: [String] = []
-    private let running = Atomic<Bool>(false)
+    let running = Atomic<Bool>(false)
     private let finished = Monitor<Set<String>>([])
     /// The plugin counters' exporter, one export at a time (see `metricsText`).
     let metricsExport = Monitor(PluginMetrics())

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RTXCore
+import RTXEngine
+import Synchronization
+
+/// The client HTTP API on Hummingbird 2 (`server:` in rtx.yaml): probes, login and token
+/// refresh, the account summary, positions and market orders. Every route answers JSON, and
+/// every error the one shape of `APIError`. Engine calls run off the event loops
+/// (`EngineCalls`); bodies are read up to `server.max_body_bytes`.
+///
+/// Thread: `start` and `stop` from one thread (the `rtx run` main thread); handlers run on
+/// the server's event loops. Lifetime: `start` once, `stop` once, before the engine stops.
+public final class APIServer: Sendable {
+    let engine: Engine
+    let settings: ServerSettings
+    let logins: LoginDirectory
+    let calls = EngineCalls()
+    /// Values must be JSON strings; the client order id is `client_order_id`.
+    let parser: RequestParser
+    let tokens: TokenIssuer
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Longest wait for the listening socket at start, s.
+    static let startTimeoutSeconds = 10
+
+    /// Reads the logins' passwords (see `LoginDirectory`); throws `EngineConfigError` naming the setting.
+    public init(engine: Engine, config: EngineConfig) async throws {
+        self.engine = engine
+        settings = config.server
+        logins = try LoginDirectory(config: config)
+        parser = RequestParser(engine: engine, stringsOnly: true, clientIDKey: "client_order_id")
+        tokens = await TokenIssuer(accessSeconds: config.server.accessTokenSeconds, refreshSeconds: config.server.refreshTokenSeconds)
+    }
+
+    /// The logins that can log in: (login, account).
+    public var loginList: [(login: String, account: AccountID)] { logins.entries.map { ($0.login, $0.account) } }
+
+    /// Whether the account's password is `password` (the banner says so for the documented demo password).
+    public func accountHasPassword(_ password: String, account: AccountID) -> Bool { logins.passwordIs(password, account: account) }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorShapeMiddleware())
+        addProbeRoutes(to: router)
+        addAuthRoutes(to: router)
+        addAccountRoutes(to: router)
+        addOrderRoutes(to: router)
+        return router
+    }
+
+    /// Binds `server.listen` and serves in the background. Returns the bound `host:port` (the
+    /// real port when the setting's is 0). Throws `APIServerStartError` when the address cannot
+    /// be bound (in use, not on this machine) or nothing listens within 10 s.
+    public func start() throws -> String {
+        let bound = Outcome<Int>()
+        let ready = bound.ready
+        var logger = Logger(label: "rtx.api")
+        logger.logLevel = .warning
+        let app = Application(router: router(),
+                              configuration: .init(address: .hostname(settings.host, port: Int(settings.port)), serverName: "rtx"),
+                              onServerRunning: { channel in
+                                  bound.value.withLock { $0 = .success(channel.localAddress?.port ?? 0) }
+                                  ready.signal()
+                              },
+                              logger: logger)
+        let done = self.done
+        task.withLock {
+            $0 = Task.detached {
+                do { try await app.runService(gracefulShutdownSignals: []) } catch {
+                    bound.value.withLock { if $0 == nil { $0 = .failure(error) } }
+                    ready.signal()
+                }
+                done.signal()
+            }
+        }
+        _ = ready.wait(timeout: .now() + .seconds(Self.startTimeoutSeconds))
+        switch bound.value.withLock({ $0 }) {
+        case .success(let port): return "\(settings.host):\(port)"
+        case .failure(let error): throw APIServerStartError(listen: settings.listen, underlying: "\(error)")
+        case nil:
+            stop()
+            throw APIServerStartError(listen: settings.listen, underlying: "not listening within \(Self.startTimeoutSeconds) s")
+        }
+    }
+
+    /// Stops accepting, finishes requests in flight (graceful shutdown) and waits up to 10 s.
+    public func stop() {
+        guard let task = task.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
+        task.cancel()
+        _ = done.wait(timeout: .now() + .seconds(10))
+    }
+}
+
+/// The HTTP server could not listen on `server.listen`.
+public struct APIServerStartError: Error, CustomStringConvertible {
+    public var listen: String
+    public var underlying: String
+    /// Whether the address is taken by another process.
+    public var inUse: Bool { underlying.contains("in use") || underlying.contains("EADDRINUSE") || underlying.contains("errno: 98") }
+    public var description: String { "cannot listen on \(listen): \(underlying)" }
+}
+
+extension APIServer {
+    /// `init` for synchronous callers (`rtx run`'s main thread): waits for it on a task.
+    public static func make(engine: Engine, config: EngineConfig) throws -> APIServer {
+        let result = Outcome<APIServer>()
+        let made = result.ready
+        Task.detached {
+            do {
+                let server = try await APIServer(engine: engine, config: config)
+                result.value.withLock { $0 = .success(server) }
+            } catch {
+                result.value.withLock { $0 = .failure(error) }
+            }
+            made.signal()
+        }
+        made.wait()
+        return try result.value.withLock { $0! }.get()
+    }
+}
+
+/// A result handed from a task to a waiting thread.
+final class Outcome<T: Sendable>: Sendable {
+    let value = Mutex<Result<T, any Error>?>(nil)
+    let ready = DispatchSemaphore(value: 0)
+}
