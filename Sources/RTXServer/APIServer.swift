@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import RTXCore
@@ -21,6 +22,9 @@ public final class APIServer: Sendable {
     /// Values must be JSON strings; the client order id is `client_order_id`.
     let parser: RequestParser
     let tokens: TokenIssuer
+    /// The WebSocket fan-out (`Streams/`) and the rate limits (`Limits/`).
+    let hub: StreamHub
+    let limits: RateLimits
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
@@ -34,6 +38,8 @@ public final class APIServer: Sendable {
         logins = try LoginDirectory(config: config)
         parser = RequestParser(engine: engine, stringsOnly: true, clientIDKey: "client_order_id")
         tokens = await TokenIssuer(accessSeconds: config.server.accessTokenSeconds, refreshSeconds: config.server.refreshTokenSeconds)
+        hub = StreamHub(engine: engine)
+        limits = RateLimits(settings: config.server)
     }
 
     /// The logins that can log in: (login, account).
@@ -44,7 +50,9 @@ public final class APIServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))
         router.add(middleware: ErrorShapeMiddleware())
+        router.add(middleware: RateLimitMiddleware(limits: limits, tokens: tokens))
         addProbeRoutes(to: router)
         addAuthRoutes(to: router)
         addAccountRoutes(to: router)
@@ -61,6 +69,10 @@ public final class APIServer: Sendable {
         var logger = Logger(label: "rtx.api")
         logger.logLevel = .warning
         let app = Application(router: router(),
+                              server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 16 * 1_024,
+                                  autoPing: .enabled(timePeriod: .seconds(Int64(settings.streamHeartbeatSeconds)))))) { [self] head, channel, _ in
+                                  try await shouldUpgrade(head, channel: channel)
+                              },
                               configuration: .init(address: .hostname(settings.host, port: Int(settings.port)), serverName: "rtx"),
                               onServerRunning: { channel in
                                   bound.value.withLock { $0 = .success(channel.localAddress?.port ?? 0) }
@@ -79,7 +91,9 @@ public final class APIServer: Sendable {
         }
         _ = ready.wait(timeout: .now() + .seconds(Self.startTimeoutSeconds))
         switch bound.value.withLock({ $0 }) {
-        case .success(let port): return "\(settings.host):\(port)"
+        case .success(let port):
+            hub.start()
+            return "\(settings.host):\(port)"
         case .failure(let error): throw APIServerStartError(listen: settings.listen, underlying: "\(error)")
         case nil:
             stop()
@@ -89,6 +103,7 @@ public final class APIServer: Sendable {
 
     /// Stops accepting, finishes requests in flight (graceful shutdown) and waits up to 10 s.
     public func stop() {
+        hub.stop()
         guard let task = task.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
         task.cancel()
         _ = done.wait(timeout: .now() + .seconds(10))

@@ -14,6 +14,23 @@ public struct ServerSettings: Sendable, Equatable {
     public var refreshTokenSeconds: Int
     /// Largest request body read (`max_body_bytes`, 1024...1048576 bytes); larger ones get 413.
     public var maxBodyBytes: Int
+    /// Token bucket per account (`rate_account_per_second`, 1...100000; `rate_account_burst`, 1...100000).
+    public var rateAccountPerSecond: Int = 50
+    public var rateAccountBurst: Int = 100
+    /// Token bucket per remote address (`rate_address_per_second`, `rate_address_burst`, same ranges).
+    public var rateAddressPerSecond: Int = 100
+    public var rateAddressBurst: Int = 200
+    /// Origins a browser page may call the API from (`cors_origins`, e.g. `http://127.0.0.1:8080`; `*` any).
+    public var corsOrigins: [String] = []
+    /// WebSocket heartbeat period (`stream_heartbeat_seconds`, 1...300 s): a heartbeat message and a ping;
+    /// a client that has not answered the previous ping is closed.
+    public var streamHeartbeatSeconds: Int = 15
+    /// Private messages (orders, positions, account, margin calls) queued per WebSocket at most
+    /// (`stream_buffer_messages`, 16...65536); quotes are conflated to the latest per symbol besides.
+    public var streamBufferMessages: Int = 1_024
+    /// A WebSocket that stays behind this long (messages waiting, none written) is closed
+    /// (`stream_max_lag_seconds`, 1...600 s), and so is one whose private queue overflows.
+    public var streamMaxLagSeconds: Int = 10
 
     /// `host:port`, as written in the file.
     public var listen: String { "\(host):\(port)" }
@@ -47,6 +64,25 @@ enum ServerConfigDecoding {
             }
         }
         if let field = map.optional("max_body_bytes"), let v = reader.integer(field, range: 1_024 ... 1_048_576, unit: "bytes") { s.maxBodyBytes = v }
+        if let field = map.optional("rate_account_per_second"), let v = reader.integer(field, range: 1 ... 100_000, unit: "requests/s") { s.rateAccountPerSecond = v }
+        if let field = map.optional("rate_account_burst"), let v = reader.integer(field, range: 1 ... 100_000, unit: "requests") { s.rateAccountBurst = v }
+        if let field = map.optional("rate_address_per_second"), let v = reader.integer(field, range: 1 ... 100_000, unit: "requests/s") { s.rateAddressPerSecond = v }
+        if let field = map.optional("rate_address_burst"), let v = reader.integer(field, range: 1 ... 100_000, unit: "requests") { s.rateAddressBurst = v }
+        if let field = map.optional("cors_origins"), let items = reader.list(field, fix: "write e.g. `cors_origins: [\"http://127.0.0.1:8080\"]`", limit: 64) {
+            s.corsOrigins = []
+            for item in items {
+                guard let text = reader.string(item, example: "http://127.0.0.1:8080") else { continue }
+                if text == "*" || ((text.hasPrefix("http://") || text.hasPrefix("https://")) && !text.hasSuffix("/") && !text.contains(" ")) {
+                    s.corsOrigins.append(text)
+                } else {
+                    reader.fail(item, "'\(text)' is not an origin (scheme://host[:port], no path) or *",
+                                fix: "write e.g. `http://127.0.0.1:8080` (no trailing slash), or `*` for any origin")
+                }
+            }
+        }
+        if let field = map.optional("stream_heartbeat_seconds"), let v = reader.integer(field, range: 1 ... 300, unit: "s") { s.streamHeartbeatSeconds = v }
+        if let field = map.optional("stream_buffer_messages"), let v = reader.integer(field, range: 16 ... 65_536, unit: "messages") { s.streamBufferMessages = v }
+        if let field = map.optional("stream_max_lag_seconds"), let v = reader.integer(field, range: 1 ... 600, unit: "s") { s.streamMaxLagSeconds = v }
         map.finish(what: "'server'", reader: &reader)
         return reader.errors.count == before ? s : nil
     }

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RTXEngine
+import Synchronization
+
+/// Token buckets keyed by account or remote address: each holds up to `burst` tokens and
+/// refills `perSecond` tokens a second; a request takes one. Memory is bounded: at most
+/// `maxKeys` buckets are kept; buckets idle long enough to be full again are evicted first
+/// (they carry no state a fresh bucket would not), and at the bound the least recently used
+/// half is dropped.
+///
+/// Thread: any (one lock, held for O(1) per request, O(n) at eviction).
+final class TokenBuckets: Sendable {
+    struct Bucket { var tokens: Double; var lastNs: Int64 }
+    struct Decision { var allowed: Bool; var retryAfterSeconds: Int }
+
+    let perSecond: Double
+    let burst: Double
+    let maxKeys: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(perSecond: Int, burst: Int, maxKeys: Int = 100_000) {
+        self.perSecond = Double(perSecond)
+        self.burst = Double(burst)
+        self.maxKeys = maxKeys
+    }
+
+    var count: Int { buckets.withLock { $0.count } }
+
+    func take(_ key: String, nowNs: Int64 = Int64(DispatchTime.now().uptimeNanoseconds)) -> Decision {
+        buckets.withLock { all in
+            if all.count >= maxKeys, all[key] == nil { evict(&all, nowNs: nowNs) }
+            var b = all[key] ?? Bucket(tokens: burst, lastNs: nowNs)
+            b.tokens = min(burst, b.tokens + Double(nowNs - b.lastNs) / 1e9 * perSecond)
+            b.lastNs = nowNs
+            if b.tokens >= 1 {
+                b.tokens -= 1
+                all[key] = b
+                return Decision(allowed: true, retryAfterSeconds: 0)
+            }
+            all[key] = b
+            return Decision(allowed: false, retryAfterSeconds: max(1, Int(((1 - b.tokens) / perSecond).rounded(.up))))
+        }
+    }
+
+    private func evict(_ all: inout [String: Bucket], nowNs: Int64) {
+        let fullAfterNs = Int64(burst / perSecond * 1e9)
+        all = all.filter { nowNs - $0.value.lastNs < fullAfterNs }
+        if all.count >= maxKeys {
+            let keep = all.sorted { $0.value.lastNs > $1.value.lastNs }.prefix(maxKeys / 2)
+            all = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
+}
+
+/// The server's rate limits (`server.rate_*`): one bucket set per remote address (every
+/// request, the WebSocket upgrade too) and one per account (requests with a valid bearer token).
+final class RateLimits: Sendable {
+    let byAddress: TokenBuckets
+    let byAccount: TokenBuckets
+
+    init(settings: ServerSettings) {
+        byAddress = TokenBuckets(perSecond: settings.rateAddressPerSecond, burst: settings.rateAddressBurst)
+        byAccount = TokenBuckets(perSecond: settings.rateAccountPerSecond, burst: settings.rateAccountBurst)
+    }
+
+    func allowAddress(_ address: String) -> TokenBuckets.Decision { byAddress.take(address) }
+
+    static func tooMany(_ what: String, setting: String, _ d: TokenBuckets.Decision) -> APIError {
+        var e = APIError(.tooManyRequests, "rate_limited", "too many requests for this \(what) (server.\(setting)); retry after \(d.retryAfterSeconds) s")
+        e.headers[.retryAfter] = String(d.retryAfterSeconds)
+        return e
+    }
+}
+
+/// Answers 429 with `Retry-After` (in the one error shape) when the bearer token's account's
+/// bucket is empty (the remote address's bucket guards the WebSocket upgrade; REST routes'
+/// contexts do not carry the peer address yet). The probes (`/health`, `/ready`, `/metrics`) are
+/// not limited. The account is read from the token without a signature check only as a bucket
+/// key; the routes still verify the token.
+struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let limits: RateLimits
+    let tokens: TokenIssuer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path == "/health" || path == "/ready" || path == "/metrics" || request.method == .options { return try await next(request, context) }
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+           let account = try? await tokens.account(of: String(header.dropFirst("Bearer ".count)), kind: .access) {
+            let d = limits.byAccount.take(String(account))
+            if !d.allowed { throw RateLimits.tooMany("account", setting: "rate_account_per_second", d) }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import RTXCore
+import RTXEngine
+
+/// `GET /api/v1/stream`: the WebSocket of live quotes and the account's private stream.
+///
+/// Authentication: the access token as the query parameter `token`
+/// (`/api/v1/stream?token=...`; a bad one is refused before the upgrade with 401), or, without
+/// it, the first message `{"op":"auth","token":"..."}` within 10 s. Then the server sends
+/// `{"type":"ready","account","group","heartbeat_seconds"}` and the account summary, and the
+/// client sends `{"op":"subscribe","symbols":[...]}` / `{"op":"unsubscribe","symbols":[...]}`
+/// (answered `{"type":"subscribed","symbols":[all now subscribed]}`) and `{"op":"ping"}`
+/// (answered `{"type":"pong"}`). See `StreamConnection` for the slow-consumer rules.
+///
+/// Thread: handlers on the server's event loops and tasks.
+extension APIServer {
+    static let streamPath = "/api/v1/stream"
+    /// Longest wait for the `auth` message of a connection without a `token` query.
+    static let streamAuthSeconds = 10
+    /// After a slow connection is cut off, how long its close frame may take to drain before the socket is closed.
+    static let streamCloseGraceSeconds = 5
+
+    /// Decides an HTTP/1 upgrade request: only on the stream's path, and with a valid token when one is given.
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let target = head.path ?? ""
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        guard path == Self.streamPath else { return .dontUpgrade }
+        var account: AccountID?
+        var badToken = false
+        if let query = target.split(separator: "?", maxSplits: 1).dropFirst().first,
+           let pair = query.split(separator: "&").first(where: { $0.hasPrefix("token=") }) {
+            let token = String(pair.dropFirst("token=".count)).removingPercentEncoding ?? ""
+            if let a = try? await tokens.account(of: token, kind: .access) { account = a } else { badToken = true }
+        }
+        let preset = account
+        let refused = badToken
+        if let remote = channel.remoteAddress?.ipAddress, !limits.allowAddress(remote).allowed { return .dontUpgrade }
+        // A small write buffer, so that a client that does not read is seen as behind early.
+        _ = channel.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 8 * 1_024, high: 32 * 1_024))
+        return .upgrade([:]) { [self] inbound, outbound, context in
+            if refused {
+                try await outbound.writeTextMessage(String(decoding: Self.errorMessage("unauthorized", "the access token is invalid or expired; log in again (POST /api/v1/auth/login)", field: "token"), as: UTF8.self))
+                try await outbound.close(.policyViolation, reason: "unauthorized")
+                return
+            }
+            try await serveStream(inbound: inbound, outbound: outbound, channel: channel, account: preset, logger: context.logger)
+        }
+    }
+
+    private func serveStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
+                             account preset: AccountID?, logger: Logger) async throws {
+        var messages = inbound.messages(maxSize: 16 * 1_024).makeAsyncIterator()
+        var account = preset
+        if account == nil {
+            let timeout = channel.eventLoop.scheduleTask(in: .seconds(Int64(Self.streamAuthSeconds))) { channel.close(promise: nil) }
+            defer { timeout.cancel() }
+            guard let first = try await messages.next() else { return }
+            let op = Self.object(first)
+            if op?["op"] as? String == "auth", let token = op?["token"] as? String, let a = try? await tokens.account(of: token, kind: .access) {
+                account = a
+            } else {
+                try await outbound.writeTextMessage(String(decoding: Self.errorMessage("unauthorized", "the first message must be {\"op\":\"auth\",\"token\":\"<access token>\"} with a valid access token"), as: UTF8.self))
+                try await outbound.close(.policyViolation, reason: "unauthorized")
+                return
+            }
+        }
+        guard let account else { return }
+        let group = try await calls.run { [engine] in engine.read { $0.groupSpec(of: account)?.name } ?? nil }
+        guard let group else {
+            try await outbound.close(.unexpectedServerError, reason: "account \(account) has no group")
+            return
+        }
+        let conn = StreamConnection(id: hub.makeID(), account: account, group: group, capacity: settings.streamBufferMessages,
+                                    maxLagSeconds: settings.streamMaxLagSeconds)
+        hub.register(conn)
+        defer { hub.remove(conn) }
+        var hello = JSONText(capacity: 128)
+        hello.beginObject()
+        hello.field("type", "ready")
+        hello.field("account", account)
+        hello.field("group", group)
+        hello.field("heartbeat_seconds", settings.streamHeartbeatSeconds)
+        hello.endObject()
+        conn.offerMessage(hello.bytes, summaryDirty: true)
+
+        let heartbeat = settings.streamHeartbeatSeconds
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { [self] in try await sendLoop(conn, outbound: outbound, channel: channel) }
+            tasks.addTask {
+                var seconds = 0
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    seconds += 1
+                    if conn.tick(heartbeat: seconds % heartbeat == 0) {
+                        // Cut off: the close frame goes straight to the channel (the sender may be
+                        // stuck behind a full socket); the socket closes after a grace period.
+                        let reason = conn.closedReason ?? "too slow"
+                        logger.info("closing slow WebSocket of account \(account): \(reason)")
+                        Self.writeClose(channel, code: .policyViolation, reason: reason)
+                        try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
+                        channel.close(promise: nil)
+                        return
+                    }
+                }
+            }
+            // The client's messages, until it closes (or the socket is closed).
+            do {
+                while let message = try await messages.next() { try await handle(message, conn) }
+            } catch {}
+            conn.close("client closed")
+            tasks.cancelAll()
+        }
+    }
+
+    private func sendLoop(_ conn: StreamConnection, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
+        while true {
+            switch await conn.take() {
+            case .close(let reason):
+                if reason != "client closed", !reason.hasPrefix(StreamConnection.slowPrefix) { try? await outbound.close(.policyViolation, reason: String(reason.prefix(120))) }
+                return
+            case .messages(var list, let summary, let heartbeatDue):
+                if summary {
+                    let account = conn.account
+                    if let s = try? await calls.run({ [engine] in engine.read { $0.accountSummary(account) } ?? nil }) {
+                        var json = JSONText(capacity: 512)
+                        json.beginObject()
+                        json.field("type", "account")
+                        json.beginObject("account")
+                        AccountJSON.writeSummary(s, into: &json)
+                        json.endObject()
+                        json.endObject()
+                        list.append(json.bytes)
+                    }
+                }
+                if heartbeatDue { list.append(Array("{\"type\":\"heartbeat\",\"time_ns\":\(Int64(Date().timeIntervalSince1970 * 1e9))}".utf8)) }
+                for m in list { try await outbound.writeTextMessage(String(decoding: m, as: UTF8.self)) }
+                conn.wrote()
+            }
+        }
+    }
+
+    private func handle(_ message: WebSocketMessage, _ conn: StreamConnection) async throws {
+        guard let op = Self.object(message), let name = op["op"] as? String else {
+            conn.offerMessage(Self.errorMessage("invalid_message", "a message is a JSON object with \"op\": subscribe, unsubscribe or ping", field: "op"), summaryDirty: false)
+            return
+        }
+        switch name {
+        case "subscribe", "unsubscribe":
+            guard let symbols = op["symbols"] as? [String], symbols.count <= 1_024 else {
+                conn.offerMessage(Self.errorMessage("invalid_field", "\"symbols\" must be a list of symbol names (at most 1024)", field: "symbols"), summaryDirty: false)
+                return
+            }
+            let unknown = try await calls.run { [engine] in engine.read { core in symbols.filter { core.symbolIndex(named: $0) == nil } } ?? [] }
+            if let bad = unknown.first {
+                conn.offerMessage(Self.errorMessage("unknown_symbol", "no symbol \(bad)", field: "symbols"), summaryDirty: false)
+                return
+            }
+            if name == "subscribe" { conn.subscribe(symbols) } else { conn.unsubscribe(symbols) }
+            var json = JSONText(capacity: 128)
+            json.beginObject()
+            json.field("type", "subscribed")
+            json.beginArray("symbols")
+            for s in conn.subscribed { json.field(nil, s) }
+            json.endArray()
+            json.endObject()
+            conn.offerMessage(json.bytes, summaryDirty: false)
+        case "ping":
+            conn.offerMessage(Array("{\"type\":\"pong\"}".utf8), summaryDirty: false)
+        case "auth":
+            conn.offerMessage(Self.errorMessage("already_authenticated", "this connection is authenticated already", field: "op"), summaryDirty: false)
+        default:
+            conn.offerMessage(Self.errorMessage("unknown_op", "unknown op \"\(name)\"; use subscribe, unsubscribe or ping", field: "op"), summaryDirty: false)
+        }
+    }
+
+    static func object(_ message: WebSocketMessage) -> [String: Any]? {
+        let data: Data
+        switch message {
+        case .text(let s): data = Data(s.utf8)
+        case .binary(let b): data = Data(b.readableBytesView)
+        }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// `{"type":"error","error":{code,message,field}}`: the API's one error shape on the stream.
+    static func errorMessage(_ code: String, _ message: String, field: String? = nil) -> [UInt8] {
+        var json = JSONText(capacity: 256)
+        json.beginObject()
+        json.field("type", "error")
+        json.beginObject("error")
+        json.field("code", code)
+        json.field("message", message)
+        if let field { json.field("field", field) } else { json.null("field") }
+        json.endObject()
+        json.endObject()
+        return json.bytes
+    }
+
+    static func writeClose(_ channel: any Channel, code: WebSocketErrorCode, reason: String) {
+        var buffer = channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        buffer.write(webSocketErrorCode: code)
+        buffer.writeString(String(reason.prefix(120)))
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer), promise: nil)
+    }
+}
