@@ -174,6 +174,15 @@ public struct TradingCore {
         return (bids[Int(symbol)], asks[Int(symbol)], quoteTimes[Int(symbol)])
     }
 
+    /// The quote an account's clients see for a symbol (its group's markup applied by the same
+    /// `ClientPricing` function the publisher uses), with the raw quote's time; nil without a
+    /// quote or for an unknown account.
+    public func clientQuote(_ symbol: SymbolIndex, account id: AccountID) -> (bidTicks: Int64, askTicks: Int64, timeNs: Int64)? {
+        guard let raw = rawQuote(symbol), let slot = accountSlot(id) else { return nil }
+        let q = clientQuote(symbol, group: accounts[Int(slot)].spec.group)
+        return (q.bid, q.ask, raw.timeNs)
+    }
+
     /// The client quote of a symbol for an account's group: the raw quote plus the group's
     /// markup from the fee schedule in force (`ClientPricing`).
     @inline(__always)

@@ -57,6 +57,12 @@ public final class APIServer: Sendable {
         addAuthRoutes(to: router)
         addAccountRoutes(to: router)
         addOrderRoutes(to: router)
+        addMarketRoutes(to: router)
+        addPositionRoutes(to: router)
+        addHistoryRoutes(to: router, history: HistoryReader(engine: engine))
+        let table = RouterTable()
+        addOpenAPIRoute(to: router, table: table)
+        table.set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
         return router
     }
 

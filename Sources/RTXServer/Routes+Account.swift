@@ -6,7 +6,7 @@ import RTXEngine
 /// query naming another one is 403).
 extension APIServer {
     func addAccountRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/v1/account") { [self] request, _ -> Response in
+        add(router, .get, "/api/v1/account") { [self] request, _ -> Response in
             let account = try await ownAccount(request, requested: request.uri.queryParameters["account"].map(String.init))
             let summary = try await calls.run { [engine] in engine.read { $0.accountSummary(account) } ?? nil }
             guard let summary else {
@@ -20,7 +20,7 @@ extension APIServer {
             json.endObject()
             return JSONResponse.make(.ok, json.bytes)
         }
-        router.get("/api/v1/positions") { [self] request, _ -> Response in
+        add(router, .get, "/api/v1/positions") { [self] request, _ -> Response in
             let account = try await ownAccount(request, requested: request.uri.queryParameters["account"].map(String.init))
             let facts = try await calls.run { [engine] in
                 engine.read { core in

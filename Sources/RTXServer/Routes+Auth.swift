@@ -7,7 +7,7 @@ import RTXEngine
 extension APIServer {
     func addAuthRoutes(to router: Router<BasicRequestContext>) {
         // {"login": "demo1" (or the account number), "password": "..."} → a token pair.
-        router.post("/api/v1/auth/login") { [self] request, _ -> Response in
+        add(router, .post, "/api/v1/auth/login") { [self] request, _ -> Response in
             let body = try await JSONRequest.object(request, maxBytes: settings.maxBodyBytes)
             let login = try Self.text(body, "login")
             let password = try Self.text(body, "password")
@@ -21,7 +21,7 @@ extension APIServer {
             return try await tokenPair(account)
         }
         // {"refresh_token": "..."} → a new token pair (the old refresh token stays valid until it expires).
-        router.post("/api/v1/auth/refresh") { [self] request, _ -> Response in
+        add(router, .post, "/api/v1/auth/refresh") { [self] request, _ -> Response in
             let body = try await JSONRequest.object(request, maxBytes: settings.maxBodyBytes)
             let account = try await tokens.account(of: try Self.text(body, "refresh_token"), kind: .refresh)
             return try await tokenPair(account)

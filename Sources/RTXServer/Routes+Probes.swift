@@ -5,11 +5,11 @@ import RTXEngine
 extension APIServer {
     func addProbeRoutes(to router: Router<BasicRequestContext>) {
         // The process answers: nothing else is checked.
-        router.get("/health") { _, _ -> Response in
+        add(router, .get, "/health") { _, _ -> Response in
             JSONResponse.make(.ok, Array(#"{"status":"ok"}"#.utf8))
         }
         // The engine runs and its journal can be written (orders would be taken).
-        router.get("/ready") { [engine] _, _ -> Response in
+        add(router, .get, "/ready") { [engine] _, _ -> Response in
             guard engine.isRunning else { throw APIError(.serviceUnavailable, "not_running", "the engine is not running (starting or stopping)") }
             let status = engine.status()
             if status.paused {
@@ -23,7 +23,7 @@ extension APIServer {
             return JSONResponse.make(.ok, json.bytes)
         }
         // Prometheus text exposition (the same text as `rtx metrics`).
-        router.get("/metrics") { [engine, calls] _, _ -> Response in
+        add(router, .get, "/metrics") { [engine, calls] _, _ -> Response in
             let text = try await calls.run { engine.metricsText() }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

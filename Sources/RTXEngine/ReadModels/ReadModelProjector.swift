@@ -28,7 +28,8 @@ import Synchronization
 /// thread. Lifetime: `run` once.
 public final class ReadModelProjector: @unchecked Sendable {
     public let settings: ReadModelSettings
-    private let url: String
+    /// The PostgreSQL database the read models are written to (readers such as the HTTP API query it).
+    public let url: String
     private let head: (@Sendable () -> UInt64)?
     private let log: @Sendable (String) -> Void
     private let stopping = Atomic<Bool>(false)
