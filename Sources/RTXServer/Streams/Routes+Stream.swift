@@ -24,6 +24,8 @@ extension APIServer {
     static let streamAuthSeconds = 10
     /// After a slow connection is cut off, how long its close frame may take to drain before the socket is closed.
     static let streamCloseGraceSeconds = 5
+    /// The stream socket's kernel send buffer (SO_SNDBUF; Linux doubles it), fixed so that it does not autotune to megabytes.
+    static let streamSocketSendBuffer: SocketOptionValue = 64 * 1_024
 
     /// Decides an HTTP/1 upgrade request: only on the stream's path, and with a valid token when one is given.
     func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
@@ -40,8 +42,11 @@ extension APIServer {
         let preset = account
         let refused = badToken
         if let remote = channel.remoteAddress?.ipAddress, !limits.allowAddress(remote).allowed { return .dontUpgrade }
-        // A small write buffer, so that a client that does not read is seen as behind early.
+        // Small write buffers, so that a client that does not read is seen as behind early: NIO's
+        // (32 KiB) and the kernel's. Without SO_SNDBUF, Linux grows a loopback or fast link's send
+        // buffer to megabytes (tcp_wmem), seconds of quotes that a stalled client never blocks.
         _ = channel.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 8 * 1_024, high: 32 * 1_024))
+        _ = channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.streamSocketSendBuffer)
         return .upgrade([:]) { [self] inbound, outbound, context in
             if refused {
                 try await outbound.writeTextMessage(String(decoding: Self.errorMessage("unauthorized", "the access token is invalid or expired; log in again (POST /api/v1/auth/login)", field: "token"), as: UTF8.self))
@@ -100,7 +105,7 @@ extension APIServer {
                         // Cut off: the close frame goes straight to the channel (the sender may be
                         // stuck behind a full socket); the socket closes after a grace period.
                         let reason = conn.closedReason ?? "too slow"
-                        logger.info("closing slow WebSocket of account \(account): \(reason)")
+                        logger.warning("closing slow WebSocket of account \(account): \(reason)")
                         Self.writeClose(channel, code: .policyViolation, reason: reason)
                         try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
                         channel.close(promise: nil)
