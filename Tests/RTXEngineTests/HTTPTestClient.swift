@@ -25,14 +25,15 @@ struct HTTPTestClient {
 
     /// `POST`s `body` as JSON when it is given (a `String` is sent as it is, raw).
     func send(_ method: String, _ path: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil,
-              rawBytes: [UInt8]? = nil) throws -> Answer {
+              rawBytes: [UInt8]? = nil, headers extra: [String: String] = [:]) throws -> Answer {
         var body: [UInt8] = []
         if let json { body = Array(try JSONSerialization.data(withJSONObject: json)) }
         if let raw { body = Array(raw.utf8) }
         if let rawBytes { body = rawBytes }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
-        if method != "GET" { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        if method != "GET", method != "OPTIONS" { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
         head += "\r\n"
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket: errno \(errno)") }

@@ -1,0 +1,276 @@
+import Foundation
+import Testing
+
+/// The WebSocket stream `/api/v1/stream`, the REST rate limit per account and CORS, against
+/// `rtx run` (real engine, PostgreSQL journal, the synthetic LP) over real sockets
+/// (`WebSocketTestClient`, `HTTPTestClient`): auth by query token and by first message, bad
+/// tokens closed with 1008; quotes at the account group's prices (the flat fee model's
+/// markup), the REST order's order and position messages on the private stream and never on
+/// another account's; heartbeats and pings; a slow consumer cut off "too slow" while a fast
+/// one keeps receiving; 429 with Retry-After; CORS preflights.
+@Suite(.serialized) struct ClientStreamTests {
+    typealias API = ClientAPITests
+
+    static func plugins(quotesPerSecond: Int) -> String {
+        """
+        version: 1
+        plugins:
+          - id: synthetic
+            kind: lp-adapter
+            path: PLUGINS/libsynthetic_lp.so
+            config:
+              seed: 5
+              quotes_per_second: \(quotesPerSecond)
+              instruments: EURUSD=1.08500/5/8, GBPUSD=1.26500/5/10
+              available_lots: 50
+          - id: b-book
+            kind: routing-policy
+            path: PLUGINS/libb_book_routing.so
+          - id: flat
+            kind: fee-model
+            path: PLUGINS/libflat_commission.so
+            config:
+              per_lot: 3.50
+              currency: USD
+              markup_points: 7
+        bindings:
+          symbols:
+            - symbol: EURUSD
+              lps: [{lp: synthetic, priority: 1}]
+            - symbol: GBPUSD
+              lps: [{lp: synthetic, priority: 1}]
+          groups:
+            - group: retail
+              routing: b-book
+              fee_model: flat
+              fallback: b-book
+        """
+    }
+
+    /// trader1 (2001), trader2 (2002) and trader3 (2003, the rate limit's account; password pass-2001).
+    static let accounts = API.accounts + """
+
+          - id: 2003
+            group: retail
+            currency: USD
+            leverage: 100
+            deposit: "1000"
+            login: trader3
+            password_hash: "$2b$04$6fDMON5hZRHUg05T9.Mbjuh6yBzEMZXWeXAnUwZb77Wf00.q6mwF."
+        """
+
+    static let origin = "http://127.0.0.1:8080"
+
+    static func start(_ name: String, quotesPerSecond: Int, server: String) throws -> (EngineProcess, HTTPTestClient) {
+        let engine = try EngineProcess(name: name, pluginsYAML: plugins(quotesPerSecond: quotesPerSecond),
+                                       libraries: ["libsynthetic_lp.so", "libb_book_routing.so", "libflat_commission.so"],
+                                       accounts: accounts, groups: "  - name: retail", server: server)
+        try engine.start()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let line = engine.log(tail: 200).split(separator: "\n").first(where: { $0.contains("HTTP API     http://") }),
+               let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }),
+               let port = UInt16(url.split(separator: ":").last ?? "") {
+                return (engine, HTTPTestClient(port: port))
+            }
+            usleep(100_000)
+        }
+        engine.cleanUp()
+        throw TestSetupError("no HTTP API line in the banner:\n\(engine.log(tail: 40))")
+    }
+
+    static func type(_ j: [String: Any]) -> String { j["type"] as? String ?? "" }
+
+    @Test func authQuotesPrivateStreamHeartbeatsRateLimitAndCORS() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              rate_account_per_second: 1
+              rate_account_burst: 20
+              cors_origins: ["\(Self.origin)"]
+              stream_heartbeat_seconds: 1
+            """
+        let (engine, api) = try Self.start("client-stream", quotesPerSecond: 20, server: server)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader1", "pass-2001").access
+        let other = try API.login(api, "trader2", "pass-2002").access
+        for _ in 0 ..< 100 {
+            if let q = try api.send("GET", "/api/v1/quotes?symbols=EURUSD", token: token).json["quotes"] as? [Any], !q.isEmpty { break }
+            usleep(200_000)
+        }
+
+        // A bad token in the query, and a bad first message: an error in the one shape, then close 1008.
+        let badQuery = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=forged")
+        var first = try badQuery.next(timeout: 5)
+        #expect((first.json?["error"] as? [String: Any])?["code"] as? String == "unauthorized", "\(first)")
+        var closing = try badQuery.next(timeout: 5)
+        if case .close(let code, let reason) = closing { #expect(code == 1008 && reason == "unauthorized") } else { Issue.record("no close 1008: \(closing)") }
+        let badFirst = try WebSocketTestClient(port: api.port, path: "/api/v1/stream")
+        try badFirst.send(json: ["op": "auth", "token": "forged"])
+        first = try badFirst.next(timeout: 5)
+        #expect((first.json?["error"] as? [String: Any])?["code"] as? String == "unauthorized", "\(first)")
+        closing = try badFirst.next(timeout: 5)
+        if case .close(let code, _) = closing { #expect(code == 1008) } else { Issue.record("no close 1008: \(closing)") }
+
+        // trader1 by the query token, trader2 by the first message: ready, then the account summary.
+        let mine = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        let ready = try mine.next(timeout: 5) { _ in true }
+        #expect(ready.map(Self.type) == "ready" && ready?["account"] as? Int == 2001 && ready?["group"] as? String == "retail"
+                && ready?["heartbeat_seconds"] as? Int == 1, "\(ready ?? [:])")
+        let summary = try mine.next(timeout: 5) { _ in true }
+        #expect(summary.map(Self.type) == "account" && (summary?["account"] as? [String: Any])?["balance"] is String, "\(summary ?? [:])")
+        let theirs = try WebSocketTestClient(port: api.port, path: "/api/v1/stream")
+        try theirs.send(json: ["op": "auth", "token": other])
+        let theirReady = try theirs.next(timeout: 5) { Self.type($0) == "ready" }
+        #expect(theirReady?["account"] as? Int == 2002, "\(theirReady ?? [:])")
+
+        // Subscribe: quotes arrive at the group's prices, the ones GET /api/v1/quotes shows.
+        try mine.send(json: ["op": "subscribe", "symbols": ["EURUSD", "NOPE"]])
+        let unknown = try mine.next(timeout: 5) { Self.type($0) == "error" }
+        #expect((unknown?["error"] as? [String: Any])?["code"] as? String == "unknown_symbol", "\(unknown ?? [:])")
+        try mine.send(json: ["op": "subscribe", "symbols": ["EURUSD"]])
+        let subscribed = try mine.next(timeout: 5) { Self.type($0) == "subscribed" }
+        #expect(subscribed?["symbols"] as? [String] == ["EURUSD"], "\(subscribed ?? [:])")
+        try theirs.send(json: ["op": "subscribe", "symbols": ["EURUSD"]])
+        var streamed: [Int64: (String, String)] = [:]
+        var matched = false
+        var restQuote: [String: Any] = [:]
+        for _ in 0 ..< 20 where !matched {
+            let end = Date().addingTimeInterval(0.5)
+            while Date() < end, let q = try mine.next(timeout: 1, where: { Self.type($0) == "quote" }) {
+                #expect(q["symbol"] as? String == "EURUSD")
+                if let t = (q["time_ns"] as? NSNumber)?.int64Value { streamed[t / 1_000_000] = (q["bid"] as? String ?? "", q["ask"] as? String ?? "") }
+            }
+            restQuote = (try api.send("GET", "/api/v1/quotes?symbols=EURUSD", token: token).json["quotes"] as? [[String: Any]])?.first ?? [:]
+            let end2 = Date().addingTimeInterval(0.3)
+            while Date() < end2, let q = try mine.next(timeout: 1, where: { Self.type($0) == "quote" }) {
+                if let t = (q["time_ns"] as? NSNumber)?.int64Value { streamed[t / 1_000_000] = (q["bid"] as? String ?? "", q["ask"] as? String ?? "") }
+            }
+            if let ms = Int64(restQuote["time_ms"] as? String ?? ""), let s = streamed[ms] {
+                #expect(s.0 == restQuote["bid"] as? String && s.1 == restQuote["ask"] as? String, "stream \(s), REST \(restQuote)")
+                matched = true
+            }
+        }
+        #expect(matched, "no streamed quote at the REST quote's time: REST \(restQuote), streamed \(streamed.count)")
+        // The group's markup (7 points on the flat fee model) widens every streamed spread past the raw 0.00008 ... at least 7 points.
+        for (_, (bid, ask)) in streamed {
+            let spread = ((Double(ask) ?? 0) - (Double(bid) ?? 0)) * 100_000
+            #expect(spread >= 7 - 1e-6, "spread \(spread) points: \(bid) \(ask)")
+        }
+
+        // An order over REST: its order and position messages reach trader1's stream, not trader2's.
+        let order = try api.send("POST", "/api/v1/orders", token: token,
+                                 json: ["symbol": "EURUSD", "side": "buy", "volume": "0.10", "client_order_id": "ws-1"])
+        #expect(order.status == 200, "\(order.text)")
+        var seen: Set<String> = []
+        var heartbeats = 0
+        let until = Date().addingTimeInterval(4)
+        while Date() < until {
+            let e = try mine.next(timeout: until.timeIntervalSinceNow)
+            guard let j = e.json else {
+                if case .close = e { Issue.record("trader1's stream closed: \(e)"); break }
+                continue
+            }
+            switch Self.type(j) {
+            case "order":
+                #expect(j["account"] as? Int == 2001 && j["symbol"] as? String == "EURUSD" && j["side"] as? String == "buy" && j["volume"] as? String == "0.1", "\(j)")
+                if j["client_order_id"] as? String == "ws-1" { seen.insert("order") }
+            case "position":
+                #expect(j["account"] as? Int == 2001 && j["volume"] as? String == "0.1", "\(j)")
+                seen.insert("position")
+            case "account": seen.insert("account")
+            case "heartbeat":
+                heartbeats += 1
+                #expect((j["time_ns"] as? NSNumber)?.int64Value ?? 0 > 0)
+            default: break
+            }
+        }
+        #expect(seen.isSuperset(of: ["order", "position", "account"]), "\(seen)")
+        // Heartbeats every second (stream_heartbeat_seconds: 1), and WebSocket pings, answered: still open.
+        #expect(heartbeats >= 2 && mine.pings >= 1, "heartbeats \(heartbeats), pings \(mine.pings)")
+        var theirQuotes = 0
+        let theirsUntil = Date().addingTimeInterval(1)
+        while Date() < theirsUntil {
+            let e = try theirs.next(timeout: theirsUntil.timeIntervalSinceNow)
+            guard let j = e.json else { continue }
+            #expect(j["account"] as? Int != 2001 && !["order", "position", "balance"].contains(Self.type(j)), "trader2 saw \(j)")
+            if Self.type(j) == "quote" { theirQuotes += 1 }
+        }
+        #expect(theirQuotes > 0)
+        try mine.send(json: ["op": "ping"])
+        #expect(try mine.next(timeout: 5) { Self.type($0) == "pong" } != nil)
+        try mine.sendClose()
+
+        // The rate limit per account (1/s, burst 20): trader3's 30 quick requests end in 429 with
+        // Retry-After, in the one error shape; trader1 is not limited by them.
+        let limited = try API.login(api, "trader3", "pass-2001").access
+        var answers: [HTTPTestClient.Answer] = []
+        for _ in 0 ..< 30 { answers.append(try api.send("GET", "/api/v1/account", token: limited)) }
+        let refused = answers.filter { $0.status == 429 }
+        #expect(answers.prefix(15).allSatisfy { $0.status == 200 } && refused.count >= 5, "\(answers.map(\.status))")
+        if let r = refused.first {
+            #expect(r.error.code == "rate_limited" && Int(r.headers["retry-after"] ?? "") ?? 0 >= 1, "\(r.headers) \(r.text)")
+        }
+        #expect(try api.send("GET", "/api/v1/account", token: token).status == 200)
+
+        // CORS: a preflight from the allowed origin gets 204 and the headers; from another, 403.
+        let preflight = try api.send("OPTIONS", "/api/v1/orders",
+                                     headers: ["Origin": Self.origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"])
+        #expect(preflight.status == 204 && preflight.headers["access-control-allow-origin"] == Self.origin
+                && preflight.headers["access-control-allow-methods"]?.contains("POST") == true
+                && preflight.headers["access-control-allow-headers"]?.contains("Authorization") == true
+                && preflight.headers["access-control-max-age"] == "600", "\(preflight.status) \(preflight.headers)")
+        let foreign = try api.send("OPTIONS", "/api/v1/orders", headers: ["Origin": "http://evil.example", "Access-Control-Request-Method": "POST"])
+        #expect(foreign.status == 403 && foreign.error.code == "origin_not_allowed" && foreign.headers["access-control-allow-origin"] == nil,
+                "\(foreign.status) \(foreign.headers) \(foreign.text)")
+        let simple = try api.send("GET", "/api/v1/account", token: token, headers: ["Origin": Self.origin])
+        #expect(simple.status == 200 && simple.headers["access-control-allow-origin"] == Self.origin, "\(simple.headers)")
+        let simpleForeign = try api.send("GET", "/api/v1/account", token: token, headers: ["Origin": "http://evil.example"])
+        #expect(simpleForeign.headers["access-control-allow-origin"] == nil, "\(simpleForeign.headers)")
+    }
+
+    @Test func slowConsumerIsClosedWhileAFastOneKeepsReceiving() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              stream_heartbeat_seconds: 30
+              stream_max_lag_seconds: 2
+            """
+        let (engine, api) = try Self.start("client-stream-slow", quotesPerSecond: 1_000, server: server)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader1", "pass-2001").access
+        let fast = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        let slow = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)", receiveBuffer: 2_048)
+        for c in [fast, slow] {
+            #expect(try c.next(timeout: 5) { Self.type($0) == "ready" } != nil)
+            try c.send(json: ["op": "subscribe", "symbols": ["EURUSD", "GBPUSD"]])
+            #expect(try c.next(timeout: 5) { Self.type($0) == "subscribed" } != nil)
+        }
+        // The slow one stops reading for 6 s (more than stream_max_lag_seconds and a tick); the fast one reads all along.
+        var fastQuotes = 0
+        let until = Date().addingTimeInterval(6)
+        while Date() < until {
+            let e = try fast.next(timeout: until.timeIntervalSinceNow)
+            if case .close = e { Issue.record("the fast client was closed: \(e)"); break }
+            if e.json.map(Self.type) == "quote" { fastQuotes += 1 }
+        }
+        #expect(fastQuotes > 500, "fast client got \(fastQuotes) quotes in 6 s")
+        // The slow one reads again: what was written, then a close 1008 "too slow ...".
+        let (end, before) = try slow.untilClose(timeout: 20)
+        if case .close(let code, let reason) = end {
+            #expect(code == 1008 && reason.hasPrefix("too slow") && reason.contains("stream_max_lag_seconds"), "\(end)")
+        } else {
+            Issue.record("the slow client was not closed with a reason: \(end) after \(before) messages")
+        }
+        // The fast one is still served.
+        var after = 0
+        let more = Date().addingTimeInterval(2)
+        while Date() < more {
+            let e = try fast.next(timeout: more.timeIntervalSinceNow)
+            if case .close = e { Issue.record("the fast client was closed: \(e)"); break }
+            if e.json.map(Self.type) == "quote" { after += 1 }
+        }
+        #expect(after > 100, "fast client got \(after) quotes after the slow one was closed")
+        #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
+    }
+}
