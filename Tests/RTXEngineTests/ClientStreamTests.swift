@@ -200,6 +200,17 @@ import Testing
         try mine.send(json: ["op": "ping"])
         #expect(try mine.next(timeout: 5) { Self.type($0) == "pong" } != nil)
         try mine.sendClose()
+        // A client that does not answer pings is closed by the next one.
+        let deaf = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        deaf.answerPings = false
+        var deafEnd: WebSocketTestClient.Event = .timeout
+        let deafUntil = Date().addingTimeInterval(6)
+        while Date() < deafUntil {
+            deafEnd = try deaf.next(timeout: deafUntil.timeIntervalSinceNow)
+            if case .close = deafEnd { break }
+            if case .eof = deafEnd { break }
+        }
+        if case .close(let code, _) = deafEnd { #expect(code == 1001, "\(deafEnd)") } else { Issue.record("a client without pongs stays open: \(deafEnd), \(deaf.pings) pings") }
 
         // The rate limit per account (1/s, burst 20): trader3's 30 quick requests end in 429 with
         // Retry-After, in the one error shape; trader1 is not limited by them.
@@ -262,6 +273,9 @@ import Testing
         } else {
             Issue.record("the slow client was not closed with a reason: \(end) after \(before) messages")
         }
+        // Nothing after the close frame; the server closes the socket within its grace period.
+        let afterClose = try slow.next(timeout: 10)
+        if case .eof = afterClose {} else { Issue.record("after the close frame: \(afterClose)") }
         // The fast one is still served.
         var after = 0
         let more = Date().addingTimeInterval(2)

@@ -10,7 +10,8 @@ import RTXEngine
 /// `GET /api/v1/stream`: the WebSocket of live quotes and the account's private stream.
 ///
 /// Authentication: the access token as the query parameter `token`
-/// (`/api/v1/stream?token=...`; a bad one is refused before the upgrade with 401), or, without
+/// (`/api/v1/stream?token=...`; with a bad one the upgrade still happens, then an error message
+/// and close 1008 "unauthorized", which browsers can read, unlike a refused upgrade), or, without
 /// it, the first message `{"op":"auth","token":"..."}` within 10 s. Then the server sends
 /// `{"type":"ready","account","group","heartbeat_seconds"}` and the account summary, and the
 /// client sends `{"op":"subscribe","symbols":[...]}` / `{"op":"unsubscribe","symbols":[...]}`
@@ -94,8 +95,11 @@ extension APIServer {
         conn.offerMessage(hello.bytes, summaryDirty: true)
 
         let heartbeat = settings.streamHeartbeatSeconds
+        // The sender is its own task so that a cut-off can cancel it: a write suspended behind a
+        // full socket is then dropped rather than sent after the close frame.
+        let sender = Task { [self] in try await sendLoop(conn, outbound: outbound, channel: channel) }
+        defer { sender.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { [self] in try await sendLoop(conn, outbound: outbound, channel: channel) }
             tasks.addTask {
                 var seconds = 0
                 while !Task.isCancelled {
@@ -106,6 +110,7 @@ extension APIServer {
                         // stuck behind a full socket); the socket closes after a grace period.
                         let reason = conn.closedReason ?? "too slow"
                         logger.warning("closing slow WebSocket of account \(account): \(reason)")
+                        sender.cancel()
                         Self.writeClose(channel, code: .policyViolation, reason: reason)
                         try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
                         channel.close(promise: nil)
@@ -119,6 +124,8 @@ extension APIServer {
             } catch {}
             conn.close("client closed")
             tasks.cancelAll()
+            sender.cancel()
+            _ = await sender.result
         }
     }
 
@@ -143,7 +150,11 @@ extension APIServer {
                     }
                 }
                 if heartbeatDue { list.append(Array("{\"type\":\"heartbeat\",\"time_ns\":\(Int64(Date().timeIntervalSince1970 * 1e9))}".utf8)) }
-                for m in list { try await outbound.writeTextMessage(String(decoding: m, as: UTF8.self)) }
+                for m in list {
+                    // Cut off meanwhile: the close frame is on its way; nothing may follow it.
+                    if Task.isCancelled || conn.closedReason?.hasPrefix(StreamConnection.slowPrefix) == true { return }
+                    try await outbound.writeTextMessage(String(decoding: m, as: UTF8.self))
+                }
                 conn.wrote()
             }
         }
