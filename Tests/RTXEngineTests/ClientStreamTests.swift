@@ -132,10 +132,27 @@ import Testing
         let subscribed = try mine.next(timeout: 5) { Self.type($0) == "subscribed" }
         #expect(subscribed?["symbols"] as? [String] == ["EURUSD"], "\(subscribed ?? [:])")
         try theirs.send(json: ["op": "subscribe", "symbols": ["EURUSD"]])
+        // trader2's connection is read (and its pings answered) all along: never a message of 2001.
+        var theirQuotes = 0
+        var theirEnd: WebSocketTestClient.Event?
+        func serviceTheirs() throws {
+            while theirEnd == nil {
+                let e = try theirs.next(timeout: 0.001)
+                switch e {
+                case .timeout: return
+                case .close, .eof: theirEnd = e
+                default:
+                    guard let j = e.json else { continue }
+                    #expect(j["account"] as? Int != 2001 && !["order", "position", "balance"].contains(Self.type(j)), "trader2 saw \(j)")
+                    if Self.type(j) == "quote" { theirQuotes += 1 }
+                }
+            }
+        }
         var streamed: [Int64: (String, String)] = [:]
         var matched = false
         var restQuote: [String: Any] = [:]
         for _ in 0 ..< 20 where !matched {
+            try serviceTheirs()
             let end = Date().addingTimeInterval(0.5)
             while Date() < end, let q = try mine.next(timeout: 1, where: { Self.type($0) == "quote" }) {
                 #expect(q["symbol"] as? String == "EURUSD")
@@ -166,7 +183,8 @@ import Testing
         var heartbeats = 0
         let until = Date().addingTimeInterval(4)
         while Date() < until {
-            let e = try mine.next(timeout: until.timeIntervalSinceNow)
+            try serviceTheirs()
+            let e = try mine.next(timeout: min(0.2, until.timeIntervalSinceNow))
             guard let j = e.json else {
                 if case .close = e { Issue.record("trader1's stream closed: \(e)"); break }
                 continue
@@ -188,18 +206,23 @@ import Testing
         #expect(seen.isSuperset(of: ["order", "position", "account"]), "\(seen)")
         // Heartbeats every second (stream_heartbeat_seconds: 1), and WebSocket pings, answered: still open.
         #expect(heartbeats >= 2 && mine.pings >= 1, "heartbeats \(heartbeats), pings \(mine.pings)")
-        var theirQuotes = 0
-        let theirsUntil = Date().addingTimeInterval(1)
-        while Date() < theirsUntil {
-            let e = try theirs.next(timeout: theirsUntil.timeIntervalSinceNow)
-            guard let j = e.json else { continue }
-            #expect(j["account"] as? Int != 2001 && !["order", "position", "balance"].contains(Self.type(j)), "trader2 saw \(j)")
-            if Self.type(j) == "quote" { theirQuotes += 1 }
-        }
-        #expect(theirQuotes > 0)
+        try serviceTheirs()
+        #expect(theirQuotes > 0 && theirEnd == nil, "trader2: \(theirQuotes) quotes, \(theirEnd.map { "\($0)" } ?? "open")")
         try mine.send(json: ["op": "ping"])
         #expect(try mine.next(timeout: 5) { Self.type($0) == "pong" } != nil)
         try mine.sendClose()
+        // Unsubscribe (a fresh connection, read all along): the list is empty, and no quote
+        // follows once what was in flight is read.
+        let again = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(other)")
+        try again.send(json: ["op": "subscribe", "symbols": ["EURUSD", "GBPUSD"]])
+        let both = try again.next(timeout: 5) { Self.type($0) == "subscribed" }
+        #expect(both?["symbols"] as? [String] == ["EURUSD", "GBPUSD"], "\(both ?? [:])")
+        #expect(try again.next(timeout: 5) { Self.type($0) == "quote" } != nil)
+        try again.send(json: ["op": "unsubscribe", "symbols": ["EURUSD", "GBPUSD"]])
+        let left = try again.next(timeout: 5) { Self.type($0) == "subscribed" }
+        #expect((left?["symbols"] as? [String])?.isEmpty == true, "\(left ?? [:])")
+        #expect(try again.next(timeout: 1.5) { Self.type($0) == "quote" } == nil)
+        try again.sendClose()
         // A client that does not answer pings is closed by the next one.
         let deaf = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
         deaf.answerPings = false
