@@ -197,13 +197,16 @@ import Testing
                 #expect(j["account"] as? Int == 2001 && j["volume"] as? String == "0.1", "\(j)")
                 seen.insert("position")
             case "account": seen.insert("account")
+            case "balance":
+                #expect(j["account"] as? Int == 2001 && j["balance"] is String && j["margin"] is String, "\(j)")
+                seen.insert("balance")
             case "heartbeat":
                 heartbeats += 1
                 #expect((j["time_ns"] as? NSNumber)?.int64Value ?? 0 > 0)
             default: break
             }
         }
-        #expect(seen.isSuperset(of: ["order", "position", "account"]), "\(seen)")
+        #expect(seen.isSuperset(of: ["order", "position", "account", "balance"]), "\(seen)")
         // Heartbeats every second (stream_heartbeat_seconds: 1), and WebSocket pings, answered: still open.
         #expect(heartbeats >= 2 && mine.pings >= 1, "heartbeats \(heartbeats), pings \(mine.pings)")
         try serviceTheirs()
@@ -309,5 +312,36 @@ import Testing
         }
         #expect(after > 100, "fast client got \(after) quotes after the slow one was closed")
         #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
+    }
+
+    @Test func privateQueueOverflowClosesTheConnection() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              stream_heartbeat_seconds: 300
+              stream_max_lag_seconds: 600
+              stream_buffer_messages: 16
+            """
+        let (engine, api) = try Self.start("client-stream-overflow", quotesPerSecond: 1_000, server: server)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader1", "pass-2001").access
+        let slow = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)", receiveBuffer: 2_048)
+        #expect(try slow.next(timeout: 5) { Self.type($0) == "ready" } != nil)
+        try slow.send(json: ["op": "subscribe", "symbols": ["EURUSD", "GBPUSD"]])
+        #expect(try slow.next(timeout: 5) { Self.type($0) == "subscribed" } != nil)
+        // It stops reading; the quotes fill its socket; then 20 orders' messages overflow its 16-message queue.
+        sleep(2)
+        for i in 0 ..< 20 {
+            let order = try api.send("POST", "/api/v1/orders", token: token,
+                                     json: ["symbol": "EURUSD", "side": i % 2 == 0 ? "buy" : "sell", "volume": "0.01", "client_order_id": "ovf-\(i)"])
+            #expect(order.status == 200, "\(order.text)")
+        }
+        sleep(2)
+        let (end, before) = try slow.untilClose(timeout: 20)
+        if case .close(let code, let reason) = end {
+            #expect(code == 1008 && reason.hasPrefix("too slow") && reason.contains("stream_buffer_messages"), "\(end)")
+        } else {
+            Issue.record("the connection was not closed on overflow: \(end) after \(before) messages")
+        }
     }
 }
