@@ -314,13 +314,15 @@ import Testing
         #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
     }
 
-    @Test func privateQueueOverflowClosesTheConnection() throws {
+    @Test func privateQueueOverflowAndAddressRateLimit() throws {
         let server = """
             server:
               listen: 127.0.0.1:0
               stream_heartbeat_seconds: 300
               stream_max_lag_seconds: 600
               stream_buffer_messages: 16
+              rate_address_per_second: 1
+              rate_address_burst: 3
             """
         let (engine, api) = try Self.start("client-stream-overflow", quotesPerSecond: 1_000, server: server)
         defer { engine.cleanUp() }
@@ -343,5 +345,19 @@ import Testing
         } else {
             Issue.record("the connection was not closed on overflow: \(end) after \(before) messages")
         }
+        // The upgrade is limited per remote address (burst 3, refilled 1/s): of 6 quick upgrades
+        // some are answered `rate_limited` (with retry_after_seconds) and closed 1013.
+        var limited = 0
+        for _ in 0 ..< 6 {
+            let c = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+            let first = try c.next(timeout: 5)
+            guard let j = first.json else { Issue.record("upgrade: \(first)"); continue }
+            if Self.type(j) == "ready" { continue }
+            #expect((j["error"] as? [String: Any])?["code"] as? String == "rate_limited" && j["retry_after_seconds"] as? Int ?? 0 >= 1, "\(j)")
+            let closing = try c.next(timeout: 5)
+            if case .close(let code, _) = closing { #expect(code == 1013) } else { Issue.record("no close 1013: \(closing)") }
+            limited += 1
+        }
+        #expect(limited >= 2, "\(limited) of 6 upgrades limited")
     }
 }

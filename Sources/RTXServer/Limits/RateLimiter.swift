@@ -54,8 +54,8 @@ final class TokenBuckets: Sendable {
     }
 }
 
-/// The server's rate limits (`server.rate_*`): one bucket set per remote address (every
-/// request, the WebSocket upgrade too) and one per account (requests with a valid bearer token).
+/// The server's rate limits (`server.rate_*`): one bucket set per remote address (the
+/// WebSocket upgrades of `/api/v1/stream`) and one per account (REST requests with a valid bearer token).
 final class RateLimits: Sendable {
     let byAddress: TokenBuckets
     let byAccount: TokenBuckets

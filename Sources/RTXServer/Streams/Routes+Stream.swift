@@ -42,7 +42,16 @@ extension APIServer {
         }
         let preset = account
         let refused = badToken
-        if let remote = channel.remoteAddress?.ipAddress, !limits.allowAddress(remote).allowed { return .dontUpgrade }
+        // Over the address's rate: upgraded only to say so (a refused upgrade is a bare 400 that
+        // a browser cannot read), then closed 1013 "try again later".
+        if let remote = channel.remoteAddress?.ipAddress, case let d = limits.allowAddress(remote), !d.allowed {
+            return .upgrade([:]) { _, outbound, _ in
+                try await outbound.writeTextMessage(String(decoding: Self.errorMessage("rate_limited",
+                    "too many connections from this address (server.rate_address_per_second); retry after \(d.retryAfterSeconds) s",
+                    retryAfter: d.retryAfterSeconds), as: UTF8.self))
+                try await outbound.close(.init(codeNumber: 1013), reason: "rate limited")
+            }
+        }
         // Small write buffers, so that a client that does not read is seen as behind early: NIO's
         // (32 KiB) and the kernel's. Without SO_SNDBUF, Linux grows a loopback or fast link's send
         // buffer to megabytes (tcp_wmem), seconds of quotes that a stalled client never blocks.
@@ -204,10 +213,11 @@ extension APIServer {
     }
 
     /// `{"type":"error","error":{code,message,field}}`: the API's one error shape on the stream.
-    static func errorMessage(_ code: String, _ message: String, field: String? = nil) -> [UInt8] {
+    static func errorMessage(_ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) -> [UInt8] {
         var json = JSONText(capacity: 256)
         json.beginObject()
         json.field("type", "error")
+        if let retryAfter { json.field("retry_after_seconds", retryAfter) }
         json.beginObject("error")
         json.field("code", code)
         json.field("message", message)
