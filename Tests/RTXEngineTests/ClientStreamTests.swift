@@ -314,7 +314,7 @@ import Testing
         #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
     }
 
-    @Test func privateQueueOverflowAndAddressRateLimit() throws {
+    @Test func privateQueueOverflowAddressLimitAndAuthTimeout() throws {
         let server = """
             server:
               listen: 127.0.0.1:0
@@ -327,6 +327,9 @@ import Testing
         let (engine, api) = try Self.start("client-stream-overflow", quotesPerSecond: 1_000, server: server)
         defer { engine.cleanUp() }
         let token = try API.login(api, "trader1", "pass-2001").access
+        // A connection without a token that never sends the auth message is closed after 10 s (checked at the end).
+        let silent = try WebSocketTestClient(port: api.port, path: "/api/v1/stream")
+        let silentSince = Date()
         let slow = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)", receiveBuffer: 2_048)
         #expect(try slow.next(timeout: 5) { Self.type($0) == "ready" } != nil)
         try slow.send(json: ["op": "subscribe", "symbols": ["EURUSD", "GBPUSD"]])
@@ -359,5 +362,14 @@ import Testing
             limited += 1
         }
         #expect(limited >= 2, "\(limited) of 6 upgrades limited")
+        var silentEnd: WebSocketTestClient.Event = .timeout
+        while Date().timeIntervalSince(silentSince) < 14 {
+            silentEnd = try silent.next(timeout: max(0.1, 14 - Date().timeIntervalSince(silentSince)))
+            if case .eof = silentEnd { break }
+            if case .close = silentEnd { break }
+        }
+        let waited = Date().timeIntervalSince(silentSince)
+        if case .timeout = silentEnd { Issue.record("a connection without auth still open after \(waited) s") }
+        #expect(waited >= 9.5, "closed after \(waited) s: \(silentEnd)")
     }
 }
