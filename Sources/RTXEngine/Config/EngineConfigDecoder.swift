@@ -274,28 +274,38 @@ private struct Decoder {
     // MARK: symbols
 
     mutating func decodeSymbols(_ f: Field, names: inout [String]) -> [SymbolConfig]? {
-        guard let items = reader.list(f, fix: "write each symbol as a `- name: EURUSD` item under `symbols:`", limit: EngineConfigDecoder.maxSymbols) else {
-            return nil
+        decodeNamedList(f, kind: "symbol", limit: EngineConfigDecoder.maxSymbols, names: &names,
+                        listFix: "write each symbol as a `- name: EURUSD` item under `symbols:`",
+                        empty: ("the list is empty; the engine needs at least one symbol", "add `- name: EURUSD` with its contract (see the default rtx.yaml)")) {
+            $0.decodeSymbol($1, nameField: &$2)
         }
+    }
+
+    /// A non-empty list of named items (symbols, groups): each decoded by `item`, every name
+    /// unique (a repeat is reported at its place with the first one's); the names in order go
+    /// to `names`. Nil when anything was reported.
+    mutating func decodeNamedList<T>(_ f: Field, kind: String, limit: Int, names: inout [String], listFix: String, empty: (message: String, fix: String),
+                                     item: (inout Self, Field, inout Field?) -> T?) -> [T]? {
+        guard let items = reader.list(f, fix: listFix, limit: limit) else { return nil }
         guard !items.isEmpty else {
-            reader.fail(f, "the list is empty; the engine needs at least one symbol", fix: "add `- name: EURUSD` with its contract (see the default rtx.yaml)")
+            reader.fail(f, empty.message, fix: empty.fix)
             return nil
         }
-        var result: [SymbolConfig] = []
+        var result: [T] = []
         var firstSeen: [String: SourceMark] = [:]
         var ok = true
-        for item in items {
+        for entry in items {
             var nameField: Field?
-            let symbol = decodeSymbol(item, nameField: &nameField)
+            let decoded = item(&self, entry, &nameField)
             guard let nameField, case .scalar(let s) = nameField.node, ReaderPatterns.name(s.value) else { ok = false; continue }
             if let first = firstSeen[s.value] {
-                reader.fail(nameField, "symbol '\(s.value)' is defined twice (first at \(first))", fix: "give each symbol a unique name")
+                reader.fail(nameField, "\(kind) '\(s.value)' is defined twice (first at \(first))", fix: "give each \(kind) a unique name")
                 ok = false
                 continue
             }
             firstSeen[s.value] = nameField.mark
             names.append(s.value)
-            if let symbol { result.append(symbol) } else { ok = false }
+            if let decoded { result.append(decoded) } else { ok = false }
         }
         return ok ? result : nil
     }
@@ -419,30 +429,11 @@ private struct Decoder {
     // MARK: groups
 
     mutating func decodeGroups(_ f: Field, names: inout [String]) -> [GroupConfig]? {
-        guard let items = reader.list(f, fix: "write each group as a `- name: retail` item under `groups:`", limit: EngineConfigDecoder.maxGroups) else {
-            return nil
+        decodeNamedList(f, kind: "group", limit: EngineConfigDecoder.maxGroups, names: &names,
+                        listFix: "write each group as a `- name: retail` item under `groups:`",
+                        empty: ("the list is empty; every account needs a group", "add `- name: retail` (see the default rtx.yaml)")) {
+            $0.decodeGroup($1, nameField: &$2)
         }
-        guard !items.isEmpty else {
-            reader.fail(f, "the list is empty; every account needs a group", fix: "add `- name: retail` (see the default rtx.yaml)")
-            return nil
-        }
-        var result: [GroupConfig] = []
-        var firstSeen: [String: SourceMark] = [:]
-        var ok = true
-        for item in items {
-            var nameField: Field?
-            let group = decodeGroup(item, nameField: &nameField)
-            guard let nameField, case .scalar(let s) = nameField.node, ReaderPatterns.name(s.value) else { ok = false; continue }
-            if let first = firstSeen[s.value] {
-                reader.fail(nameField, "group '\(s.value)' is defined twice (first at \(first))", fix: "give each group a unique name")
-                ok = false
-                continue
-            }
-            firstSeen[s.value] = nameField.mark
-            names.append(s.value)
-            if let group { result.append(group) } else { ok = false }
-        }
-        return ok ? result : nil
     }
 
     mutating func decodeGroup(_ f: Field, nameField: inout Field?) -> GroupConfig? {
