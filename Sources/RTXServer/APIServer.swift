@@ -48,8 +48,8 @@ public final class APIServer: Sendable {
     /// Whether the account's password is `password` (the banner says so for the documented demo password).
     public func accountHasPassword(_ password: String, account: AccountID) -> Bool { logins.passwordIs(password, account: account) }
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: CORSPolicyMiddleware(origins: settings.corsOrigins))
         router.add(middleware: ErrorShapeMiddleware())
         router.add(middleware: RateLimitMiddleware(limits: limits, tokens: tokens))

@@ -5,7 +5,7 @@ import RTXEngine
 /// `GET /api/v1/account` and `GET /api/v1/positions`: the token's own account (an `account`
 /// query naming another one is 403).
 extension APIServer {
-    func addAccountRoutes(to router: Router<BasicRequestContext>) {
+    func addAccountRoutes(to router: Router<APIRequestContext>) {
         add(router, .get, "/api/v1/account") { [self] request, _ -> Response in
             let account = try await ownAccount(request, requested: request.uri.queryParameters["account"].map(String.init))
             let summary = try await calls.run { [engine] in engine.read { $0.accountSummary(account) } ?? nil }

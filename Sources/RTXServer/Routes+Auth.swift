@@ -5,7 +5,7 @@ import RTXEngine
 /// `POST /api/v1/auth/login` and `POST /api/v1/auth/refresh`, and the bearer-token check
 /// every account-scoped route uses.
 extension APIServer {
-    func addAuthRoutes(to router: Router<BasicRequestContext>) {
+    func addAuthRoutes(to router: Router<APIRequestContext>) {
         // {"login": "demo1" (or the account number), "password": "..."} → a token pair.
         add(router, .post, "/api/v1/auth/login") { [self] request, _ -> Response in
             let body = try await JSONRequest.object(request, maxBytes: settings.maxBodyBytes)

@@ -8,7 +8,7 @@ import RTXEngine
 /// answer carries `read_models_checkpoint` (the last journal sequence they include). 503
 /// `read_models_unavailable` when the engine runs without read models.
 extension APIServer {
-    func addHistoryRoutes(to router: Router<BasicRequestContext>, history: HistoryReader) {
+    func addHistoryRoutes(to router: Router<APIRequestContext>, history: HistoryReader) {
         add(router, .get, "/api/v1/history") { [self] request, _ -> Response in
             let account = try await ownAccount(request, requested: Self.queryAccount(request))
             let limit = try Self.limit(request)

@@ -6,7 +6,7 @@ import RTXEngine
 /// `GET /api/v1/quotes` (the engine's current quotes at the account group's prices, through
 /// the same `ClientPricing` markup the quote publisher applies).
 extension APIServer {
-    func addMarketRoutes(to router: Router<BasicRequestContext>) {
+    func addMarketRoutes(to router: Router<APIRequestContext>) {
         add(router, .get, "/api/v1/symbols") { [self] request, _ -> Response in
             let account = try await authenticatedAccount(request)
             let facts = try await calls.run { [engine] in

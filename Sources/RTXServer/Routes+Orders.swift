@@ -21,7 +21,7 @@ extension APIServer {
                                          "price", "deviation", "limit_price", "expires_in_ms"]
     static let modifyOrderKeys: Set<String> = ["account", "price", "limit_price", "expires_in_ms", "sl", "tp", "trailing"]
 
-    func addOrderRoutes(to router: Router<BasicRequestContext>) {
+    func addOrderRoutes(to router: Router<APIRequestContext>) {
         add(router, .get, "/api/v1/orders") { [self] request, _ -> Response in
             let account = try await ownAccount(request, requested: Self.queryAccount(request))
             let facts = try await calls.run { [engine] in

@@ -6,7 +6,7 @@ import RTXEngine
 /// all of it otherwise) and `PATCH /api/v1/positions/{id}` (`sl`, `tp`, `trailing`: a field
 /// left out keeps its value, "0" removes it). 404 for a position the account does not have.
 extension APIServer {
-    func addPositionRoutes(to router: Router<BasicRequestContext>) {
+    func addPositionRoutes(to router: Router<APIRequestContext>) {
         add(router, .post, "/api/v1/positions/{id}/close") { [self] request, context -> Response in
             let id = try Self.pathID(context)
             let body = try await optionalBody(request)

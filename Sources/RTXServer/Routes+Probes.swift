@@ -3,7 +3,7 @@ import RTXEngine
 
 /// `GET /health`, `GET /ready`, `GET /metrics`: no token needed.
 extension APIServer {
-    func addProbeRoutes(to router: Router<BasicRequestContext>) {
+    func addProbeRoutes(to router: Router<APIRequestContext>) {
         // The process answers: nothing else is checked.
         add(router, .get, "/health") { _, _ -> Response in
             JSONResponse.make(.ok, Array(#"{"status":"ok"}"#.utf8))

@@ -9,8 +9,8 @@ import Synchronization
 /// outcome as a response.
 extension APIServer {
     /// Registers one route of `APIRoute.all` (a route missing there is a programming error).
-    func add(_ router: Router<BasicRequestContext>, _ method: APIRoute.Method, _ path: String,
-             _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+    func add(_ router: Router<APIRequestContext>, _ method: APIRoute.Method, _ path: String,
+             _ handler: @escaping @Sendable (Request, APIRequestContext) async throws -> Response) {
         precondition(APIRoute.byKey["\(method.rawValue) \(path)"] != nil, "\(method.rawValue) \(path) is not in APIRoute.all")
         let m: HTTPRequest.Method = switch method {
         case .get: .get
@@ -23,14 +23,14 @@ extension APIServer {
 
     /// `GET /openapi.json`: the document of `APIRoute.all`, with the router's own table
     /// (read from Hummingbird once every route is registered).
-    func addOpenAPIRoute(to router: Router<BasicRequestContext>, table: RouterTable) {
+    func addOpenAPIRoute(to router: Router<APIRequestContext>, table: RouterTable) {
         add(router, .get, "/openapi.json") { _, _ -> Response in
             JSONResponse.make(.ok, table.document())
         }
     }
 
     /// The `{id}` of the path as a whole number; 422 naming `id` otherwise.
-    static func pathID(_ context: BasicRequestContext) throws -> UInt64 {
+    static func pathID(_ context: APIRequestContext) throws -> UInt64 {
         guard let text = context.parameters.get("id"), let id = UInt64(text), id > 0 else {
             throw APIError(.unprocessableContent, "invalid_field", "the id in the path must be a positive whole number", field: "id")
         }

@@ -314,15 +314,13 @@ import Testing
         #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
     }
 
-    @Test func privateQueueOverflowAddressLimitAndAuthTimeout() throws {
+    @Test func privateQueueOverflowAndAuthTimeout() throws {
         let server = """
             server:
               listen: 127.0.0.1:0
               stream_heartbeat_seconds: 300
               stream_max_lag_seconds: 600
               stream_buffer_messages: 16
-              rate_address_per_second: 1
-              rate_address_burst: 3
             """
         let (engine, api) = try Self.start("client-stream-overflow", quotesPerSecond: 1_000, server: server)
         defer { engine.cleanUp() }
@@ -348,20 +346,6 @@ import Testing
         } else {
             Issue.record("the connection was not closed on overflow: \(end) after \(before) messages")
         }
-        // The upgrade is limited per remote address (burst 3, refilled 1/s): of 6 quick upgrades
-        // some are answered `rate_limited` (with retry_after_seconds) and closed 1013.
-        var limited = 0
-        for _ in 0 ..< 6 {
-            let c = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
-            let first = try c.next(timeout: 5)
-            guard let j = first.json else { Issue.record("upgrade: \(first)"); continue }
-            if Self.type(j) == "ready" { continue }
-            #expect((j["error"] as? [String: Any])?["code"] as? String == "rate_limited" && j["retry_after_seconds"] as? Int ?? 0 >= 1, "\(j)")
-            let closing = try c.next(timeout: 5)
-            if case .close(let code, _) = closing { #expect(code == 1013) } else { Issue.record("no close 1013: \(closing)") }
-            limited += 1
-        }
-        #expect(limited >= 2, "\(limited) of 6 upgrades limited")
         var silentEnd: WebSocketTestClient.Event = .timeout
         while Date().timeIntervalSince(silentSince) < 14 {
             silentEnd = try silent.next(timeout: max(0.1, 14 - Date().timeIntervalSince(silentSince)))
@@ -371,5 +355,58 @@ import Testing
         let waited = Date().timeIntervalSince(silentSince)
         if case .timeout = silentEnd { Issue.record("a connection without auth still open after \(waited) s") }
         #expect(waited >= 9.5, "closed after \(waited) s: \(silentEnd)")
+    }
+
+    /// The per-address bucket (burst 6, refilled 1/s) counts REST requests and stream
+    /// connections alike, before and apart from the account's: quick requests from one address
+    /// end in 429 naming `rate_address_per_second` with Retry-After; an order refused so
+    /// changes nothing; an upgrade while the bucket is empty is told `rate_limited` and closed
+    /// 1013; the probes are never limited; once refilled, the address is served again.
+    @Test func addressLimitCoversRESTAndStream() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              rate_address_per_second: 1
+              rate_address_burst: 6
+            """
+        let (engine, api) = try Self.start("client-address-limit", quotesPerSecond: 20, server: server)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader1", "pass-2001").access
+        var answers: [HTTPTestClient.Answer] = []
+        for _ in 0 ..< 12 { answers.append(try api.send("GET", "/api/v1/symbols", token: token)) }
+        let refused = answers.filter { $0.status == 429 }
+        #expect(answers.prefix(3).allSatisfy { $0.status == 200 } && refused.count >= 4, "\(answers.map(\.status))")
+        if let r = refused.first {
+            #expect(r.error.code == "rate_limited" && r.text.contains("rate_address_per_second") && Int(r.headers["retry-after"] ?? "") ?? 0 >= 1,
+                    "\(r.headers) \(r.text)")
+        }
+        // Unauthenticated requests count too (a login from the same address).
+        let login = try api.send("POST", "/api/v1/auth/login", json: ["login": "trader1", "password": "pass-2001"])
+        #expect(login.status == 429 && login.error.code == "rate_limited", "\(login.status) \(login.text)")
+        // An order refused for its address is not placed.
+        let order = try api.send("POST", "/api/v1/orders", token: token,
+                                 json: ["symbol": "EURUSD", "side": "buy", "volume": "0.01", "client_order_id": "addr-1"])
+        #expect(order.status == 429, "\(order.status) \(order.text)")
+        // A stream connection from the emptied address.
+        let c = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        let first = try c.next(timeout: 5)
+        if let j = first.json {
+            #expect(Self.type(j) == "error" && (j["error"] as? [String: Any])?["code"] as? String == "rate_limited"
+                    && j["retry_after_seconds"] as? Int ?? 0 >= 1, "\(j)")
+            let closing = try c.next(timeout: 5)
+            if case .close(let code, _) = closing { #expect(code == 1013) } else { Issue.record("no close 1013: \(closing)") }
+        } else {
+            Issue.record("upgrade: \(first)")
+        }
+        // Probes are not limited.
+        #expect(try api.send("GET", "/health").status == 200)
+        #expect(try api.send("GET", "/ready").status == 200)
+        // Refilled (1/s), the address is served, and the refused order was never placed.
+        sleep(3)
+        let positions = try api.send("GET", "/api/v1/positions", token: token)
+        #expect(positions.status == 200 && (positions.json["positions"] as? [Any])?.isEmpty == true, "\(positions.status) \(positions.text)")
+        sleep(2)
+        let stream = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        #expect(try stream.next(timeout: 5) { Self.type($0) == "ready" } != nil)
     }
 }

@@ -17,7 +17,8 @@ public struct ServerSettings: Sendable, Equatable {
     /// Token bucket per account (`rate_account_per_second`, 1...100000; `rate_account_burst`, 1...100000).
     public var rateAccountPerSecond: Int = 50
     public var rateAccountBurst: Int = 100
-    /// Token bucket per remote address (`rate_address_per_second`, `rate_address_burst`, same ranges).
+    /// Token bucket per remote address, for REST requests and stream connections alike
+    /// (`rate_address_per_second`, `rate_address_burst`, same ranges).
     public var rateAddressPerSecond: Int = 100
     public var rateAddressBurst: Int = 200
     /// Origins a browser page may call the API from (`cors_origins`, e.g. `http://127.0.0.1:8080`; `*` any).

@@ -54,8 +54,9 @@ final class TokenBuckets: Sendable {
     }
 }
 
-/// The server's rate limits (`server.rate_*`): one bucket set per remote address (the
-/// WebSocket upgrades of `/api/v1/stream`) and one per account (REST requests with a valid bearer token).
+/// The server's rate limits (`server.rate_*`): one bucket set per remote address (every REST
+/// request but the probes and preflights, and every WebSocket upgrade of `/api/v1/stream`:
+/// one bucket serves both) and one per account (REST requests with a valid bearer token).
 final class RateLimits: Sendable {
     let byAddress: TokenBuckets
     let byAccount: TokenBuckets
@@ -74,18 +75,22 @@ final class RateLimits: Sendable {
     }
 }
 
-/// Answers 429 with `Retry-After` (in the one error shape) when the bearer token's account's
-/// bucket is empty (the remote address's bucket guards the WebSocket upgrade; REST routes'
-/// contexts do not carry the peer address yet). The probes (`/health`, `/ready`, `/metrics`) are
-/// not limited. The account is read from the token without a signature check only as a bucket
-/// key; the routes still verify the token.
-struct RateLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Answers 429 `rate_limited` with `Retry-After` (in the one error shape) when the remote
+/// address's bucket is empty, or, for a request with a bearer token, the token's account's.
+/// The address is checked first: a request refused for its address takes nothing from the
+/// account. The probes (`/health`, `/ready`, `/metrics`) and CORS preflights are not limited.
+/// The account is read from the token without a signature check only as a bucket key; the
+/// routes still verify the token.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
     let limits: RateLimits
     let tokens: TokenIssuer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if path == "/health" || path == "/ready" || path == "/metrics" || request.method == .options { return try await next(request, context) }
+        let byAddress = limits.allowAddress(context.addressKey)
+        if !byAddress.allowed { throw RateLimits.tooMany("address", setting: "rate_address_per_second", byAddress) }
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
            let account = try? await tokens.account(of: String(header.dropFirst("Bearer ".count)), kind: .access) {
             let d = limits.byAccount.take(String(account))
