@@ -60,6 +60,7 @@ let package = Package(
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [

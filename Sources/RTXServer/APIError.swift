@@ -73,6 +73,14 @@ enum JSONResponse {
 /// Thread: any (stateless).
 struct ErrorShapeMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let startNs = DispatchTime.now().uptimeNanoseconds
+        let response = await shaped(request, context: context, next: next)
+        APIMetrics.count(status: response.status.code)
+        APIMetrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - startNs))
+        return response
+    }
+
+    private func shaped(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> Response {
         do {
             return try await next(request, context)
         } catch let e as APIError {

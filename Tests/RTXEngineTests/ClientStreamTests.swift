@@ -61,10 +61,11 @@ import Testing
 
     static let origin = "http://127.0.0.1:8080"
 
-    static func start(_ name: String, quotesPerSecond: Int, server: String) throws -> (EngineProcess, HTTPTestClient) {
+    static func start(_ name: String, quotesPerSecond: Int, server: String,
+                      groups: String = "  - name: retail") throws -> (EngineProcess, HTTPTestClient) {
         let engine = try EngineProcess(name: name, pluginsYAML: plugins(quotesPerSecond: quotesPerSecond),
                                        libraries: ["libsynthetic_lp.so", "libb_book_routing.so", "libflat_commission.so"],
-                                       accounts: accounts, groups: "  - name: retail", server: server)
+                                       accounts: accounts, groups: groups, server: server)
         try engine.start()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -296,6 +297,11 @@ import Testing
         let (end, before) = try slow.untilClose(timeout: 20)
         if case .close(let code, let reason) = end {
             #expect(code == 1008 && reason.hasPrefix("too slow") && reason.contains("stream_max_lag_seconds"), "\(end)")
+            // Conflated first: while it did not read, newer quotes replaced unwritten ones (the
+            // reason counts them), so it was sent far fewer quotes than the fast one read.
+            let conflated = reason.split(separator: ";").last.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+            #expect(conflated > 1_000, "\(reason)")
+            #expect(before < fastQuotes / 2, "the slow client got \(before) messages, the fast one \(fastQuotes) quotes")
         } else {
             Issue.record("the slow client was not closed with a reason: \(end) after \(before) messages")
         }
@@ -312,6 +318,85 @@ import Testing
         }
         #expect(after > 100, "fast client got \(after) quotes after the slow one was closed")
         #expect(engine.log(tail: 400).contains("closing slow WebSocket"), "\(engine.log(tail: 40))")
+        // The stream's metrics say so too.
+        let metrics = try api.send("GET", "/metrics").text
+        #expect(Self.metric(metrics, "rtx_stream_quotes_conflated_total") ?? 0 > 1_000, "\(metrics.split(separator: "\n").filter { $0.contains("rtx_stream") })")
+        #expect(Self.metric(metrics, "rtx_stream_slow_closed_total") == 1)
+        #expect(Self.metric(metrics, "rtx_stream_connections") == 1)
+        #expect(Self.metric(metrics, "rtx_stream_messages_sent_total{kind=\"quote\"}") ?? 0 > Double(fastQuotes))
+        #expect(Self.metric(metrics, "rtx_api_requests_total{status=\"5xx\"}") ?? 0 == 0)
+        #expect(Self.metric(metrics, "rtx_api_requests_total{status=\"2xx\"}") ?? 0 >= 1)
+    }
+
+    /// A non-negative decimal string as an integer of 10^-8 units ("1000.5" → 100050000000).
+    static func scaled(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1 ... 2).contains(parts.count), let whole = Int64(parts[0]) else { return nil }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= 8, let f = Int64(fraction.padding(toLength: 8, withPad: "0", startingAt: 0)) else { return nil }
+        return whole * 100_000_000 + f
+    }
+
+    /// The value of the sample `name` (with its labels as written) in Prometheus text.
+    static func metric(_ text: String, _ name: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    /// The account's margin call and stop out arrive on its own stream, with equity and margin,
+    /// and the stop out's position close after them; another account's stream gets none of them.
+    @Test func marginCallAndStopOutReachTheAccountsStream() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              stream_heartbeat_seconds: 300
+            """
+        let groups = """
+              - name: retail
+                margin_call_percent: 100
+                stop_out_percent: 50
+            """
+        let (engine, api) = try Self.start("client-stream-margin", quotesPerSecond: 20, server: server, groups: groups)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader2", "pass-2002").access
+        let otherToken = try API.login(api, "trader1", "pass-2001").access
+        let own = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        let other = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(otherToken)")
+        for c in [own, other] { #expect(try c.next(timeout: 5) { Self.type($0) == "ready" } != nil) }
+        for _ in 0 ..< 100 {
+            if let q = try api.send("GET", "/api/v1/quotes?symbols=EURUSD", token: token).json["quotes"] as? [Any], !q.isEmpty { break }
+            usleep(200_000)
+        }
+        // 1 lot of EURUSD at 1:100 holds about 1,085 USD of margin on trader2's 5,000.
+        let order = try api.send("POST", "/api/v1/orders", token: token,
+                                 json: ["symbol": "EURUSD", "side": "buy", "volume": "1.00", "client_order_id": "margin-1"])
+        #expect(order.status == 200, "\(order.text)")
+        let opened = try own.next(timeout: 10) { Self.type($0) == "position" && $0["change"] as? String == "opened" }
+        let position = try #require(opened?["position"] as? Int, "no position message")
+        // Equity about 1,000: margin level about 92 %, under the 100 % call, above the 50 % stop out.
+        let call = try engine.request(["op": "adjust", "account": 2002, "amount": "-4000", "reason": "test: margin call"])
+        #expect("\(call)".contains("margin_call"), "\(call)")
+        let notice = try own.next(timeout: 10) { Self.type($0) == "margin_call" }
+        #expect(notice?["account"] as? Int == 2002 && notice?["equity"] is String && notice?["margin"] is String, "\(String(describing: notice))")
+        if let e = (notice?["equity"] as? String).flatMap(Self.scaled), let m = (notice?["margin"] as? String).flatMap(Self.scaled) {
+            #expect(e < m && e * 2 > m, "equity \(e), margin \(m)")
+        }
+        // Equity about 400: under 50 %, the position is closed by the stop out.
+        let stop = try engine.request(["op": "adjust", "account": 2002, "amount": "-600", "reason": "test: stop out"])
+        #expect("\(stop)".contains("stop_out"), "\(stop)")
+        var sawStopOut = false
+        var closedBy: String?
+        let until = Date().addingTimeInterval(10)
+        while Date() < until, closedBy == nil {
+            guard let m = try own.next(timeout: until.timeIntervalSinceNow, where: { ["stop_out", "position"].contains(Self.type($0)) }) else { break }
+            if Self.type(m) == "stop_out" { sawStopOut = m["account"] as? Int == 2002 }
+            if Self.type(m) == "position", m["position"] as? Int == position, m["change"] as? String == "closed" { closedBy = m["cause"] as? String }
+        }
+        #expect(sawStopOut && closedBy == "stopOut", "stop_out seen \(sawStopOut), position closed by \(String(describing: closedBy))")
+        let positions = try api.send("GET", "/api/v1/positions", token: token)
+        #expect((positions.json["positions"] as? [Any])?.isEmpty == true, "\(positions.text)")
+        // trader1's stream saw none of it.
+        let leaked = try other.next(timeout: 2) { ["margin_call", "stop_out", "position", "order"].contains(Self.type($0)) }
+        #expect(leaked == nil, "\(String(describing: leaked))")
     }
 
     @Test func privateQueueOverflowAndAuthTimeout() throws {

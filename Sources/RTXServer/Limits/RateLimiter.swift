@@ -90,11 +90,11 @@ struct RateLimitMiddleware: RouterMiddleware {
         let path = request.uri.path
         if path == "/health" || path == "/ready" || path == "/metrics" || request.method == .options { return try await next(request, context) }
         let byAddress = limits.allowAddress(context.addressKey)
-        if !byAddress.allowed { throw RateLimits.tooMany("address", setting: "rate_address_per_second", byAddress) }
+        if !byAddress.allowed { APIMetrics.limitedByAddress.increment(); throw RateLimits.tooMany("address", setting: "rate_address_per_second", byAddress) }
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "),
            let account = try? await tokens.account(of: String(header.dropFirst("Bearer ".count)), kind: .access) {
             let d = limits.byAccount.take(String(account))
-            if !d.allowed { throw RateLimits.tooMany("account", setting: "rate_account_per_second", d) }
+            if !d.allowed { APIMetrics.limitedByAccount.increment(); throw RateLimits.tooMany("account", setting: "rate_account_per_second", d) }
         }
         return try await next(request, context)
     }

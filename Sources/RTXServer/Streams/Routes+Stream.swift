@@ -45,6 +45,7 @@ extension APIServer {
         // Over the address's rate: upgraded only to say so (a refused upgrade is a bare 400 that
         // a browser cannot read), then closed 1013 "try again later".
         if let remote = channel.remoteAddress?.ipAddress, case let d = limits.allowAddress(remote), !d.allowed {
+            APIMetrics.limitedByAddress.increment()
             return .upgrade([:]) { _, outbound, _ in
                 try await outbound.writeTextMessage(String(decoding: Self.errorMessage("rate_limited",
                     "too many connections from this address (server.rate_address_per_second); retry after \(d.retryAfterSeconds) s",
@@ -119,6 +120,7 @@ extension APIServer {
                         // stuck behind a full socket); the socket closes after a grace period.
                         let reason = conn.closedReason ?? "too slow"
                         logger.warning("closing slow WebSocket of account \(account): \(reason)")
+                        APIMetrics.streamSlowClosed.increment()
                         sender.cancel()
                         Self.writeClose(channel, code: .policyViolation, reason: reason)
                         try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
@@ -144,7 +146,7 @@ extension APIServer {
             case .close(let reason):
                 if reason != "client closed", !reason.hasPrefix(StreamConnection.slowPrefix) { try? await outbound.close(.policyViolation, reason: String(reason.prefix(120))) }
                 return
-            case .messages(var list, let summary, let heartbeatDue):
+            case .messages(var list, let quotes, let summary, let heartbeatDue):
                 if summary {
                     let account = conn.account
                     if let s = try? await calls.run({ [engine] in engine.read { $0.accountSummary(account) } ?? nil }) {
@@ -164,6 +166,8 @@ extension APIServer {
                     if Task.isCancelled || conn.closedReason?.hasPrefix(StreamConnection.slowPrefix) == true { return }
                     try await outbound.writeTextMessage(String(decoding: m, as: UTF8.self))
                 }
+                APIMetrics.streamQuotesSent.increment(by: quotes)
+                APIMetrics.streamPrivateSent.increment(by: list.count - quotes)
                 conn.wrote()
             }
         }

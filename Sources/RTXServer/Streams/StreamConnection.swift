@@ -30,7 +30,8 @@ final class StreamConnection: Sendable {
 
     /// What the sender writes next.
     enum Batch {
-        case messages([[UInt8]], summary: Bool, heartbeat: Bool)
+        /// Private messages first, then `quotes` conflated quotes (the last ones of the list).
+        case messages([[UInt8]], quotes: Int, summary: Bool, heartbeat: Bool)
         case close(String)
     }
 
@@ -69,7 +70,7 @@ final class StreamConnection: Sendable {
     func offerQuote(symbol: String, bytes: [UInt8]) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
             guard s.closedReason == nil, s.symbols.contains(symbol) else { return nil }
-            if s.quotes.updateValue(bytes, forKey: symbol) == nil { s.quoteOrder.append(symbol) } else { s.conflated += 1 }
+            if s.quotes.updateValue(bytes, forKey: symbol) == nil { s.quoteOrder.append(symbol) } else { s.conflated += 1; APIMetrics.streamQuotesConflated.increment() }
             defer { s.waiter = nil }
             return s.waiter
         }
@@ -130,9 +131,10 @@ final class StreamConnection: Sendable {
                 if s.messages.isEmpty, s.quoteOrder.isEmpty, !s.summaryDirty, !s.heartbeatDue { return nil }
                 var out = s.messages
                 s.messages.removeAll(keepingCapacity: true)
+                let privateCount = out.count
                 for key in s.quoteOrder { if let q = s.quotes.removeValue(forKey: key) { out.append(q) } }
                 s.quoteOrder.removeAll(keepingCapacity: true)
-                let batch = Batch.messages(out, summary: s.summaryDirty, heartbeat: s.heartbeatDue)
+                let batch = Batch.messages(out, quotes: out.count - privateCount, summary: s.summaryDirty, heartbeat: s.heartbeatDue)
                 s.summaryDirty = false
                 s.heartbeatDue = false
                 s.writing = true

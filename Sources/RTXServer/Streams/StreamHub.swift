@@ -25,8 +25,8 @@ final class StreamHub: Sendable {
     init(engine: Engine) { self.engine = engine }
 
     func makeID() -> Int { nextID.add(1, ordering: .relaxed).oldValue }
-    func register(_ c: StreamConnection) { connections.withLock { $0[c.id] = c } }
-    func remove(_ c: StreamConnection) { _ = connections.withLock { $0.removeValue(forKey: c.id) } }
+    func register(_ c: StreamConnection) { APIMetrics.streamConnections.record(connections.withLock { $0[c.id] = c; return $0.count }) }
+    func remove(_ c: StreamConnection) { APIMetrics.streamConnections.record(connections.withLock { $0.removeValue(forKey: c.id); return $0.count }) }
     var count: Int { connections.withLock { $0.count } }
 
     func start() {
