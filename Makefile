@@ -15,7 +15,7 @@ RTX          := $(BUILD)/debug/rtx
 
 # System packages the project uses (Debian names). Later issues add to this list.
 DEBIAN_PACKAGES := build-essential pkg-config libyaml-dev libpq-dev libhiredis-dev libquickfix-dev \
-                   postgresql redis-server
+                   postgresql redis-server python3-venv
 
 # The SDK's C examples, each built by one cc line (see sdk/README.md).
 EXAMPLES      := synthetic_lp b_book_routing flat_commission
@@ -31,7 +31,13 @@ SWIFT_SDK_SOURCES  := sdk/Package.swift $(shell find sdk/Sources sdk/include -ty
 SHIPPED       := group_routing
 SHIPPED_LIBS  := $(SHIPPED:%=$(PLUGIN_DIR)/lib%.so)
 
-.PHONY: run test test-long deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
+# schemathesis (PyPI), pinned, in a virtual environment of the build (`make schemathesis`):
+# the API fuzz test runs it against /openapi.json.
+SCHEMATHESIS_VERSION := 4.32.5
+PY_VENV              := .build-py/venv
+SCHEMATHESIS         := $(PY_VENV)/bin/schemathesis
+
+.PHONY: schemathesis run test test-long deps host plugins check check-guide-plugin test-sanitizers test-tsan test-asan bench clean
 
 ## deps: install the Debian packages that are missing (apt-get update once, then install -y).
 deps:
@@ -79,8 +85,16 @@ check: host plugins
 run: check
 	$(RTX) run --config rtx.yaml $${RUN_SECONDS:+--seconds $$RUN_SECONDS}
 
+## schemathesis: install the pinned schemathesis from PyPI into .build-py/venv (once).
+schemathesis: $(SCHEMATHESIS)
+$(SCHEMATHESIS): | deps
+	rm -rf $(PY_VENV)
+	python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION)
+	@test -x $@
+
 ## test: build the host, the plugins and the tests; run them; check the manifests with the CLI.
-test: deps plugins
+test: deps plugins schemathesis
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product rtx
 	$(SWIFT) test
