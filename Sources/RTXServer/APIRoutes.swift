@@ -168,6 +168,9 @@ enum OpenAPIDocument {
             "components": ["schemas": ["Error": error],
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]]],
             "x-rtx-router-routes": routerRoutes,
+            // The WebSocket is an upgrade, not a route OpenAPI can describe: named here for readers.
+            "x-rtx-websocket": ["path": "/api/v1/stream",
+                                "description": "WebSocket: authenticate with ?token=ACCESS or a first {\"op\":\"auth\",\"token\"} message; {\"op\":\"subscribe\"|\"unsubscribe\",\"symbols\":[...]} for quotes at the account group's prices (conflated to the latest per symbol); the account's own order, position, balance, account, margin_call, stop_out and protection_changed messages; heartbeat messages and pings. Slow clients are closed 1008 with a reason starting \"too slow\"."],
         ]
         return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }

@@ -32,6 +32,9 @@ import Testing
         let routerTable = Set(doc.json["x-rtx-router-routes"] as? [String] ?? [])
         #expect(!documented.isEmpty && documented == routerTable,
                 "only documented: \(documented.subtracting(routerTable).sorted()); only in the router: \(routerTable.subtracting(documented).sorted())")
+        // The WebSocket is named in the document, at the path that upgrades.
+        let websocket = doc.json["x-rtx-websocket"] as? [String: Any]
+        #expect(websocket?["path"] as? String == "/api/v1/stream", "\(String(describing: websocket))")
         for route in documented.sorted() {
             let parts = route.split(separator: " ")
             let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "999999")
