@@ -54,13 +54,14 @@ let package = Package(
         .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability",
                                                  .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")]),
         // The client HTTP API (Hummingbird 2): health, readiness, metrics, login with bcrypt and JWT, account, orders, positions.
+        // Page/: the trader page (plain HTML, CSS, JavaScript), copied into the resource bundle beside the binary.
         .target(name: "RTXServer", dependencies: [
             "RTXEngine", "RTXCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-        ]),
+        ], resources: [.copy("Page")]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXServer",

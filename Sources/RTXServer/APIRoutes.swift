@@ -100,8 +100,10 @@ extension APIRoute {
 }
 
 /// `/openapi.json`: an OpenAPI 3.1 document of `APIRoute.all`, written by hand (no generator).
+/// `x-rtx-router-routes` is the router's table less the trader page's routes (static files,
+/// not API: `PageRoute.all`), which are listed apart as `x-rtx-page-routes`.
 enum OpenAPIDocument {
-    static func json(routerRoutes: [String]) -> [UInt8] {
+    static func json(routerRoutes: [String], pageRoutes: [String] = []) -> [UInt8] {
         let error: [String: Any] = [
             "type": "object", "required": ["error"],
             "properties": ["error": ["type": "object", "required": ["code", "message", "field"],
@@ -144,6 +146,7 @@ enum OpenAPIDocument {
             "components": ["schemas": ["Error": error],
                            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]]],
             "x-rtx-router-routes": routerRoutes,
+            "x-rtx-page-routes": pageRoutes,
         ]
         return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }
