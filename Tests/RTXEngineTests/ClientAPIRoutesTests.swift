@@ -32,6 +32,8 @@ import Testing
         let routerTable = Set(doc.json["x-rtx-router-routes"] as? [String] ?? [])
         #expect(!documented.isEmpty && documented == routerTable,
                 "only documented: \(documented.subtracting(routerTable).sorted()); only in the router: \(routerTable.subtracting(documented).sorted())")
+        // The trader page's static files are the one deliberate exclusion (not API), listed apart.
+        #expect(Set(doc.json["x-rtx-page-routes"] as? [String] ?? []) == ["GET /", "GET /app/{file}"], "\(doc.json["x-rtx-page-routes"] ?? "none")")
         for route in documented.sorted() {
             let parts = route.split(separator: " ")
             let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "999999")
