@@ -43,6 +43,7 @@ import Testing
     @Test func pageFilesAndTheirLimits() throws {
         let (engine, api) = try Self.start()
         defer { engine.cleanUp() }
+        #expect(engine.log(tail: 200).contains("trader page  http://127.0.0.1:\(api.port)/"), "\(engine.log(tail: 30))")
         let index = try api.send("GET", "/")
         #expect(index.status == 200 && index.headers["content-type"] == "text/html; charset=utf-8" && index.text.contains("id=\"login-form\""),
                 "\(index.status) \(index.headers)")
