@@ -14,8 +14,9 @@ STATE_DIR    ?= .rtx
 RTX          := $(BUILD)/debug/rtx
 
 # System packages the project uses (Debian names). Later issues add to this list.
+# chromium and fonts-dejavu-core: the trader page's test drives headless Chromium (TraderPageTests).
 DEBIAN_PACKAGES := build-essential pkg-config libyaml-dev libpq-dev libhiredis-dev libquickfix-dev \
-                   postgresql redis-server python3-venv
+                   postgresql redis-server python3-venv chromium fonts-dejavu-core
 
 # The SDK's C examples, each built by one cc line (see sdk/README.md).
 EXAMPLES      := synthetic_lp b_book_routing flat_commission

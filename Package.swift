@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "RTXEngine", dependencies: ["RTXCore", "RTXPluginHost", "RTXStore", "CRTXABI", "RTXMarketData", "RTXObservability",
                                                  .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")]),
         // The client HTTP API (Hummingbird 2): health, readiness, metrics, login with bcrypt and JWT, account, orders, positions.
+        // Page/: the trader page (plain HTML, CSS, JavaScript), copied into the resource bundle beside the binary.
         .target(name: "RTXServer", dependencies: [
             "RTXEngine", "RTXCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -61,7 +62,7 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Metrics", package: "swift-metrics"),
-        ]),
+        ], resources: [.copy("Page")]),
         // The `rtx` command line.
         .executableTarget(name: "rtx", dependencies: [
             "RTXServer",

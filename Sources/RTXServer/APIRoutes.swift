@@ -124,8 +124,10 @@ extension APIRoute {
 }
 
 /// `/openapi.json`: an OpenAPI 3.1 document of `APIRoute.all`, written by hand (no generator).
+/// `x-rtx-router-routes` is the router's table less the trader page's routes (static files,
+/// not API: `PageRoute.all`), which are listed apart as `x-rtx-page-routes`.
 enum OpenAPIDocument {
-    static func json(routerRoutes: [String]) -> [UInt8] {
+    static func json(routerRoutes: [String], pageRoutes: [String] = []) -> [UInt8] {
         let error: [String: Any] = [
             "type": "object", "required": ["error"],
             "properties": ["error": ["type": "object", "required": ["code", "message", "field"],
@@ -171,6 +173,7 @@ enum OpenAPIDocument {
             // The WebSocket is an upgrade, not a route OpenAPI can describe: named here for readers.
             "x-rtx-websocket": ["path": "/api/v1/stream",
                                 "description": "WebSocket: authenticate with ?token=ACCESS or a first {\"op\":\"auth\",\"token\"} message; {\"op\":\"subscribe\"|\"unsubscribe\",\"symbols\":[...]} for quotes at the account group's prices (conflated to the latest per symbol); the account's own order, position, balance, account, margin_call, stop_out and protection_changed messages; heartbeat messages and pings. Slow clients are closed 1008 with a reason starting \"too slow\"."],
+            "x-rtx-page-routes": pageRoutes,
         ]
         return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }

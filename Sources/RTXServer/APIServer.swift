@@ -25,6 +25,8 @@ public final class APIServer: Sendable {
     /// The WebSocket fan-out (`Streams/`) and the rate limits (`Limits/`).
     let hub: StreamHub
     let limits: RateLimits
+    /// The trader page's files (`Routes+Page`), read once here.
+    let page: PageFiles
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
@@ -40,6 +42,7 @@ public final class APIServer: Sendable {
         tokens = await TokenIssuer(accessSeconds: config.server.accessTokenSeconds, refreshSeconds: config.server.refreshTokenSeconds)
         hub = StreamHub(engine: engine)
         limits = RateLimits(settings: config.server)
+        page = PageFiles.load()
     }
 
     /// The logins that can log in: (login, account).
@@ -60,9 +63,13 @@ public final class APIServer: Sendable {
         addMarketRoutes(to: router)
         addPositionRoutes(to: router)
         addHistoryRoutes(to: router, history: HistoryReader(engine: engine))
+        addPageRoutes(to: router, page: page)
         let table = RouterTable()
         addOpenAPIRoute(to: router, table: table)
-        table.set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+        // Every route is in the API's table or is one of the page's; the page's are left out of the document.
+        let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
+        for route in routes { precondition(APIRoute.byKey[route] != nil || PageRoute.all.contains(route), "\(route) is in neither APIRoute.all nor PageRoute.all") }
+        table.set(api: routes.filter { !PageRoute.all.contains($0) }, page: routes.filter { PageRoute.all.contains($0) })
         return router
     }
 

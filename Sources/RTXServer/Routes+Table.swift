@@ -84,15 +84,16 @@ extension APIServer {
     }
 }
 
-/// The router's routes as Hummingbird registered them, set once the router is built, and the
-/// OpenAPI document rendered from them (once).
+/// The router's routes as Hummingbird registered them (the API's, and the trader page's
+/// `PageRoute.all` apart), set once the router is built, and the OpenAPI document rendered
+/// from them (once).
 final class RouterTable: Sendable {
-    private let state = Mutex<(routes: [String], document: [UInt8]?)>(([], nil))
-    func set(_ routes: [String]) { state.withLock { $0 = (routes, nil) } }
+    private let state = Mutex<(routes: [String], page: [String], document: [UInt8]?)>(([], [], nil))
+    func set(api routes: [String], page: [String]) { state.withLock { $0 = (routes, page, nil) } }
     func document() -> [UInt8] {
         state.withLock { s in
             if let d = s.document { return d }
-            let d = OpenAPIDocument.json(routerRoutes: s.routes)
+            let d = OpenAPIDocument.json(routerRoutes: s.routes, pageRoutes: s.page)
             s.document = d
             return d
         }

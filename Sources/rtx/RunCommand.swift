@@ -181,6 +181,7 @@ struct RunCommand: ParsableCommand {
           plugins      \(config.engine.pluginsManifestPath) (edit it or send SIGHUP: changes apply live)
           accounts     \(config.accounts.map { "\($0.id) (\($0.group), \($0.currency))" }.joined(separator: ", "))
           HTTP API     http://\(apiAddress)  (GET /health, /ready, /metrics; /api/v1/...)
+          trader page  http://\(apiAddress)/  (a browser page; log in with one of the logins below)
           logins       \(loginLine(api))
 
         In another terminal:

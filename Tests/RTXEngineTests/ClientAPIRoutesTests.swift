@@ -35,6 +35,8 @@ import Testing
         // The WebSocket is named in the document, at the path that upgrades.
         let websocket = doc.json["x-rtx-websocket"] as? [String: Any]
         #expect(websocket?["path"] as? String == "/api/v1/stream", "\(String(describing: websocket))")
+        // The trader page's static files are the one deliberate exclusion (not API), listed apart.
+        #expect(Set(doc.json["x-rtx-page-routes"] as? [String] ?? []) == ["GET /", "GET /app/{file}"], "\(doc.json["x-rtx-page-routes"] ?? "none")")
         for route in documented.sorted() {
             let parts = route.split(separator: " ")
             let path = String(parts[1]).replacingOccurrences(of: "{id}", with: "999999")
