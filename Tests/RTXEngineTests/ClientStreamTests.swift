@@ -442,6 +442,44 @@ import Testing
         #expect(waited >= 9.5, "closed after \(waited) s: \(silentEnd)")
     }
 
+    /// A client message over the 16 KiB frame limit closes that connection (1009, message too
+    /// big) and changes nothing; a second connection of the same account keeps its stream.
+    @Test func oversizedMessageClosesOnlyThatConnection() throws {
+        let server = """
+            server:
+              listen: 127.0.0.1:0
+              stream_heartbeat_seconds: 300
+            """
+        let (engine, api) = try Self.start("client-stream-big", quotesPerSecond: 50, server: server)
+        defer { engine.cleanUp() }
+        let token = try API.login(api, "trader1", "pass-2001").access
+        let big = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        let other = try WebSocketTestClient(port: api.port, path: "/api/v1/stream?token=\(token)")
+        for c in [big, other] {
+            #expect(try c.next(timeout: 5) { Self.type($0) == "ready" } != nil)
+            try c.send(json: ["op": "subscribe", "symbols": ["EURUSD"]])
+            #expect(try c.next(timeout: 5) { Self.type($0) == "subscribed" } != nil)
+        }
+        // A subscribe naming 20 KiB of symbols.
+        let padding = String(repeating: "X", count: 20 * 1_024)
+        try big.send("{\"op\":\"subscribe\",\"symbols\":[\"\(padding)\"]}")
+        let (end, _) = try big.untilClose(timeout: 10)
+        switch end {
+        case .close(let code, _): #expect(code == 1009, "\(end)")
+        case .eof: Issue.record("closed without a close frame")
+        default: Issue.record("an oversized message did not close the connection: \(end)")
+        }
+        var quotes = 0
+        let until = Date().addingTimeInterval(2)
+        while Date() < until {
+            let e = try other.next(timeout: until.timeIntervalSinceNow)
+            if case .close = e { Issue.record("the other connection was closed: \(e)"); break }
+            if e.json.map(Self.type) == "quote" { quotes += 1 }
+        }
+        #expect(quotes > 10, "\(quotes) quotes on the other connection")
+        #expect(try api.send("GET", "/ready").status == 200)
+    }
+
     /// The per-address bucket (burst 6, refilled 1/s) counts REST requests and stream
     /// connections alike, before and apart from the account's: quick requests from one address
     /// end in 429 naming `rate_address_per_second` with Retry-After; an order refused so
