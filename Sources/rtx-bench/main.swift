@@ -15,6 +15,7 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "quote-pipeline": QuotePipelineBench.run,
     "projector-lag": ProjectorLagBench.run,
     "api-orders": APIOrdersBench.run,
+    "api-fanout": APIFanoutBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
