@@ -142,8 +142,8 @@ check-guide-plugin:
 	@printf 'version: 1\nplugins:\n  - id: big-to-a-book\n    kind: routing-policy\n    path: libbig_to_a_book.so\n    config:\n      threshold_lots: 1\n      lp: synthetic\n' > $(GUIDE_DIR)/plugins.yaml
 	$(RTX) plugins check $(GUIDE_DIR)/plugins.yaml --state-dir $(BUILD)/test-state
 
-## bench: run every benchmark (release build); bench-NAME runs one (plugin-call, quote-ingest, core-orders, core-quotes, core-risk, engine-orders, projector-lag, quote-pipeline).
-BENCHES := plugin-call quote-ingest core-orders core-quotes core-risk engine-orders projector-lag quote-pipeline
+## bench: run every benchmark (release build); bench-NAME runs one (plugin-call, quote-ingest, core-orders, core-quotes, core-risk, engine-orders, projector-lag, quote-pipeline, api-orders, api-fanout).
+BENCHES := plugin-call quote-ingest core-orders core-quotes core-risk engine-orders projector-lag quote-pipeline api-orders api-fanout
 bench: $(BENCHES:%=bench-%)
 
 bench-%: deps plugins $(PLUGIN_DIR)/libburst_lp.so

@@ -72,8 +72,11 @@ let package = Package(
             "RTXStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // epoll and timerfd for the benchmarks' load clients (Swift's Glibc module lacks both).
+        .target(name: "CRTXBenchSupport", path: "Sources/CRTXBenchSupport"),
         // Benchmarks (run in release builds by `make bench`): programs that print numbers.
-        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI", "RTXEngine", "RTXStore"]),
+        .executableTarget(name: "rtx-bench", dependencies: ["RTXPluginHost", "RTXCore", "CRTXABI", "RTXEngine", "RTXStore", "RTXServer",
+                                                           "CRTXBenchSupport"]),
         .testTarget(name: "RTXCoreTests", dependencies: ["RTXCore", "RTXDigest"]),
         .testTarget(name: "RTXPluginHostTests", dependencies: ["RTXPluginHost", "CRTXABI", "RTXDigest"]),
         .testTarget(name: "RTXStoreTests", dependencies: ["RTXStore"]),

@@ -13,6 +13,13 @@ enum ProcessCPU {
         return ns(usage.ru_utime) + ns(usage.ru_stime)
     }
 
+    /// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), ns: a load client's own share of `selfNs`.
+    static func threadNs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
     /// The server whose postmaster is `postmaster`, ns (0 when /proc cannot be read).
     static func serverNs(postmaster: Int32) -> Int64 {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }

@@ -87,17 +87,7 @@ enum QuotePipelineBench {
               mode: aggregate
               stale_after_ms: 5000
             symbols:
-            \(symbols.map { """
-              - name: \($0)
-                digits: \($0 == "USDJPY" ? 3 : 5)
-                contract_size: "100000"
-                volume_min: "0.01"
-                volume_max: "100"
-                volume_step: "0.01"
-                margin_currency: \($0.prefix(3))
-                profit_currency: \($0.suffix(3))
-                sessions: always
-            """ }.joined(separator: "\n"))
+            \(BenchConfigYAML.symbols(symbols))
             groups:
               - name: retail
             accounts: []

@@ -14,6 +14,8 @@ let benches: [String: (BenchSetup) throws -> Void] = [
     "engine-orders": EngineOrdersBench.run,
     "quote-pipeline": QuotePipelineBench.run,
     "projector-lag": ProjectorLagBench.run,
+    "api-orders": APIOrdersBench.run,
+    "api-fanout": APIFanoutBench.run,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
