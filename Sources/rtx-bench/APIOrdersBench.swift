@@ -100,7 +100,7 @@ enum APIOrdersBench {
     /// 200 or 201 with the order filled; anything else is an error (with the answer's start).
     static func check(_ r: HTTPResponseReader.Response) -> String? {
         guard r.status == 200 || r.status == 201 else { return "HTTP \(r.status): \(r.text.prefix(200))" }
-        return r.body.firstRange(of: filled) == nil ? "not filled: \(r.text.prefix(200))" : nil
+        return ByteSearch.firstIndex(of: filled, in: r.body) == nil ? "not filled: \(r.text.prefix(200))" : nil
     }
 
     private static func measure(_ server: APIBenchEngine, _ body: () -> HTTPLoadClient.Result) -> Phase {

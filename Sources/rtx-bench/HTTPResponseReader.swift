@@ -64,13 +64,7 @@ struct HTTPResponseReader {
         return .response(response)
     }
 
-    private func find(_ pattern: [UInt8]) -> Int? {
-        guard used >= pattern.count else { return nil }
-        for i in 0 ... used - pattern.count where buffer[i] == pattern[0] {
-            if buffer[i + 1] == pattern[1], buffer[i + 2] == pattern[2], buffer[i + 3] == pattern[3] { return i }
-        }
-        return nil
-    }
+    private func find(_ pattern: [UInt8]) -> Int? { ByteSearch.firstIndex(of: pattern, in: buffer, count: used) }
 }
 
 extension Substring {
