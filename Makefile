@@ -119,7 +119,7 @@ test-long: deps
 
 ## test-sanitizers: the concurrency tests (hot swap under load, plugin threads, the quote
 ## ring, faults, the Redis writer, the pipeline with a full queue) under ThreadSanitizer and AddressSanitizer.
-SANITIZED_TESTS := HotSwapTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests|QuoteCacheWriterTests|PipelineIntegrationTests
+SANITIZED_TESTS := HotSwapTests|ReplyCallbackTests|BoundedMPSCRingTests|PluginFaultTests|PluginKindTests|QuoteValidationTests|MixedLanguageTests|QuoteCacheWriterTests|PipelineIntegrationTests
 test-sanitizers: test-tsan test-asan
 
 test-tsan: deps

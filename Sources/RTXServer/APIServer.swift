@@ -117,6 +117,7 @@ public final class APIServer: Sendable {
     /// Stops accepting, finishes requests in flight (graceful shutdown) and waits up to 10 s.
     public func stop() {
         hub.stop()
+        defer { calls.shutdown() }
         guard let task = task.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
         task.cancel()
         _ = done.wait(timeout: .now() + .seconds(10))

@@ -86,17 +86,16 @@ extension APIServer {
             body["account"] = String(account)
             let parser = self.parser
             let engine = self.engine
-            let sendable = SendableBody(body)
-            let outcome = try await calls.run { () throws -> Reply.Outcome in
-                let command: Command
-                do { command = type == "market" ? try parser.marketOrder(sendable.value) : try parser.pendingOrder(sendable.value) } catch let e as RequestFieldError { throw APIError.invalid(e) }
-                switch command {
-                case .placeMarketOrder(let order): try Self.checkVolume(order.volume, symbol: order.symbol, engine: engine)
-                case .placePendingOrder(let order): try Self.checkVolume(order.volume, symbol: order.symbol, engine: engine)
-                default: break
-                }
-                return engine.submit(command, waitMs: Self.replyWaitMs)
+            // Parsing reads the market view only (no wait for the core thread), so it runs here;
+            // the order's wait for its journal commit and core answer holds no thread.
+            let command: Command
+            do { command = type == "market" ? try parser.marketOrder(body) : try parser.pendingOrder(body) } catch let e as RequestFieldError { throw APIError.invalid(e) }
+            switch command {
+            case .placeMarketOrder(let order): try Self.checkVolume(order.volume, symbol: order.symbol, engine: engine)
+            case .placePendingOrder(let order): try Self.checkVolume(order.volume, symbol: order.symbol, engine: engine)
+            default: break
             }
+            let outcome = try await calls.submit(command, to: engine, waitMs: Self.replyWaitMs)
             return try Self.outcomeResponse(outcome, engine: engine)
         }
 
@@ -156,7 +155,7 @@ extension APIServer {
 
     /// 422 naming `volume` when it is below the symbol's minimum, above its maximum or off its step.
     static func checkVolume(_ volume: Int64, symbol: SymbolIndex, engine: Engine) throws {
-        guard let spec = engine.read({ $0.symbolSpec(symbol) }) ?? nil else { return }
+        guard let spec = engine.view.symbol(symbol) else { return }
         let lots = { (v: Int64) in DecimalText.formatTrimmed(v, digits: 8) }
         if volume < spec.volumeMin || volume > spec.volumeMax {
             throw APIError(.unprocessableContent, "invalid_field",

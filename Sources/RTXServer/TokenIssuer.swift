@@ -23,6 +23,8 @@ struct TokenIssuer: Sendable {
     enum Kind: String, Sendable { case access, refresh }
 
     private let keys = JWTKeyCollection()
+    /// Tokens verified before (their signature is checked once; their expiry on every use).
+    private let verified = VerifiedTokens()
     let accessSeconds: Int
     let refreshSeconds: Int
 
@@ -44,6 +46,10 @@ struct TokenIssuer: Sendable {
 
     /// The account of a valid, unexpired token of this kind; 401 otherwise.
     func account(of token: String, kind: Kind) async throws -> AccountID {
+        if let known = verified.lookup(token) {
+            guard known.kind == kind else { throw APIError.unauthorized("this is not an \(kind.rawValue) token") }
+            return known.account
+        }
         let claims: TokenClaims
         do { claims = try await keys.verify(token, as: TokenClaims.self) } catch {
             throw APIError.unauthorized("the \(kind.rawValue) token is invalid or expired; log in again (POST /api/v1/auth/login)")
@@ -51,6 +57,7 @@ struct TokenIssuer: Sendable {
         guard claims.typ == kind.rawValue, let account = AccountID(claims.sub.value) else {
             throw APIError.unauthorized("this is not an \(kind.rawValue) token")
         }
+        verified.remember(token, .init(account: account, kind: kind, expiresAt: claims.exp.value))
         return account
     }
 }

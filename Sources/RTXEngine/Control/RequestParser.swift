@@ -54,10 +54,11 @@ public struct RequestParser: @unchecked Sendable {
 
     public func symbol(_ r: [String: Any]) throws -> (index: SymbolIndex, digits: Int) {
         let name = try string(r, "symbol")
-        guard let found = engine.read({ core in core.symbolIndex(named: name).map { ($0, core.symbolSpec($0)!.digits) } }) ?? nil else {
+        // The market view, not the core thread: a symbol's index and digits never change once defined.
+        guard let found = engine.view.symbol(named: name) else {
             throw RequestFieldError(field: "symbol", message: "unknown symbol '\(name)'")
         }
-        return found
+        return (found.index, found.facts.digits)
     }
 
     public func decimal(_ r: [String: Any], _ key: String, digits: Int) throws -> Int64 {
@@ -86,7 +87,7 @@ public struct RequestParser: @unchecked Sendable {
     }
 
     public func protection(_ r: [String: Any], symbol: SymbolIndex) throws -> Protection {
-        let digits = engine.read { $0.symbolSpec(symbol)?.digits ?? 5 } ?? 5
+        let digits = engine.view.symbol(symbol)?.digits ?? 5
         func price(_ key: String) throws -> Int64 { r[key] == nil ? 0 : try decimal(r, key, digits: digits) }
         return Protection(stopLossTicks: try price("sl"), takeProfitTicks: try price("tp"), trailingDistanceTicks: try price("trailing"))
     }

@@ -131,7 +131,7 @@ final class CoreRunner: @unchecked Sendable {
         var facts: [MarketView.SymbolFacts] = []
         for i in 0 ..< core.symbolCount {
             let spec = core.symbolSpec(SymbolIndex(i))!
-            facts.append(MarketView.SymbolFacts(name: spec.name, digits: spec.digits, volumeMin: spec.volumeMin, volumeMax: spec.volumeMax,
+            facts.append(MarketView.SymbolFacts(name: spec.name, digits: spec.digits, volumeMin: spec.volumeMin, volumeMax: spec.volumeMax, volumeStep: spec.volumeStep,
                                                 lps: lps(spec.name)))
         }
         view.setSymbols(facts)
@@ -143,7 +143,7 @@ final class CoreRunner: @unchecked Sendable {
 
     private func defineInView(_ s: SymbolIndex) {
         guard let spec = core.symbolSpec(s) else { return }
-        view.addSymbol(MarketView.SymbolFacts(name: spec.name, digits: spec.digits, volumeMin: spec.volumeMin, volumeMax: spec.volumeMax,
+        view.addSymbol(MarketView.SymbolFacts(name: spec.name, digits: spec.digits, volumeMin: spec.volumeMin, volumeMax: spec.volumeMax, volumeStep: spec.volumeStep,
                                               lps: lpsForSymbol(spec.name)))
     }
 

@@ -10,34 +10,55 @@ public final class Reply: @unchecked Sendable {
         case refused(EngineRefusal)
     }
 
-    private let monitor = Monitor<Outcome?>(nil)
+    /// The outcome once there is one, and the `whenComplete` callback until it is called.
+    struct Slot {
+        var outcome: Outcome?
+        var callback: (@Sendable (Outcome) -> Void)?
+    }
+
+    private let monitor = Monitor(Slot())
 
     public init() {}
 
     func complete(_ outcome: Outcome) {
-        let first: Bool = monitor.withLock { state in
-            guard state == nil else { return false }
-            state = outcome
-            return true
+        let (first, callback): (Bool, (@Sendable (Outcome) -> Void)?) = monitor.withLock { slot in
+            guard slot.outcome == nil else { return (false, nil) }
+            slot.outcome = outcome
+            defer { slot.callback = nil }
+            return (true, slot.callback)
         }
         monitor.broadcast()
         if first, case .refused(let refusal) = outcome { PipelineMetrics.shared.refused(refusal) }
+        callback?(outcome)
+    }
+
+    /// Calls `body` once with the outcome: at once (on this thread) when there is one already,
+    /// else on the thread that completes the reply (the core, the sequencer, or a refusing
+    /// caller), so `body` must be quick and must not block (resuming a continuation is). One
+    /// `body` per reply (a second replaces the first). No time-out here: the caller bounds its wait.
+    public func whenComplete(_ body: @escaping @Sendable (Outcome) -> Void) {
+        let done: Outcome? = monitor.withLock { slot in
+            if let outcome = slot.outcome { return outcome }
+            slot.callback = body
+            return nil
+        }
+        if let done { body(done) }
     }
 
     /// Waits up to `timeoutMs` for the outcome.
     public func wait(timeoutMs: Int64) -> Outcome {
         let deadline = EngineClock.monotonicNs() + timeoutMs * 1_000_000
-        return monitor.withLock { state, waiter in
-            while state == nil {
-                if !waiter.wait(&state, untilMonotonicNs: deadline), state == nil {
+        return monitor.withLock { slot, waiter in
+            while slot.outcome == nil {
+                if !waiter.wait(&slot, untilMonotonicNs: deadline), slot.outcome == nil {
                     PipelineMetrics.shared.refused(.timedOut(waitMs: timeoutMs))
                     return .refused(.timedOut(waitMs: timeoutMs))
                 }
             }
-            return state!
+            return slot.outcome!
         }
     }
 
     /// The outcome if there is one yet.
-    public var outcome: Outcome? { monitor.withLock { $0 } }
+    public var outcome: Outcome? { monitor.withLock { $0.outcome } }
 }

@@ -23,6 +23,7 @@ public final class MarketView: @unchecked Sendable {
         public var digits: Int
         public var volumeMin: Int64
         public var volumeMax: Int64
+        public var volumeStep: Int64
         /// The latest raw quote, ticks (0: none yet).
         public var bidTicks: Int64 = 0
         public var askTicks: Int64 = 0
@@ -42,6 +43,8 @@ public final class MarketView: @unchecked Sendable {
     struct State {
         var accounts: [AccountID: AccountFacts] = [:]
         var symbols: [SymbolFacts] = []
+        /// Symbol name → index (the core's index: the order of definition).
+        var symbolIndexByName: [String: SymbolIndex] = [:]
         /// LP states as the LP manager derives them, by LP id.
         var lpHealth: [String: LPHealth] = [:]
         /// By symbol index: each LP's last accepted quote for it, monotonic ns.
@@ -54,9 +57,19 @@ public final class MarketView: @unchecked Sendable {
 
     public init() {}
 
-    func setSymbols(_ facts: [SymbolFacts]) { monitor.withLock { $0.symbols = facts } }
+    func setSymbols(_ facts: [SymbolFacts]) {
+        monitor.withLock { s in
+            s.symbols = facts
+            s.symbolIndexByName = Dictionary(facts.enumerated().map { ($0.element.name, SymbolIndex($0.offset)) }) { first, _ in first }
+        }
+    }
 
-    func addSymbol(_ facts: SymbolFacts) { monitor.withLock { $0.symbols.append(facts) } }
+    func addSymbol(_ facts: SymbolFacts) {
+        monitor.withLock { s in
+            if s.symbolIndexByName[facts.name] == nil { s.symbolIndexByName[facts.name] = SymbolIndex(s.symbols.count) }
+            s.symbols.append(facts)
+        }
+    }
 
     func updateAccount(_ id: AccountID, _ facts: AccountFacts) { monitor.withLock { $0.accounts[id] = facts } }
 
@@ -112,6 +125,15 @@ public final class MarketView: @unchecked Sendable {
     }
 
     public func account(_ id: AccountID) -> AccountFacts? { monitor.withLock { $0.accounts[id] } }
+
+    /// The symbol called `name`: its index and facts (name, digits, volume limits are fixed
+    /// once defined). Lets request parsing skip a round trip to the core thread.
+    public func symbol(named name: String) -> (index: SymbolIndex, facts: SymbolFacts)? {
+        monitor.withLock { s in
+            guard let i = s.symbolIndexByName[name], Int(i) < s.symbols.count else { return nil }
+            return (i, s.symbols[Int(i)])
+        }
+    }
 
     public func symbol(_ index: SymbolIndex) -> SymbolFacts? {
         monitor.withLock { s in Int(index) < s.symbols.count && index >= 0 ? s.symbols[Int(index)] : nil }
