@@ -144,16 +144,23 @@ final class EngineProcess: @unchecked Sendable {
         sink.seekToEndOfFile()
         p.standardOutput = sink
         p.standardError = sink
+        // Ready: the control socket answers and this run's banner is complete (the banner comes
+        // after the HTTP API listens, which can be after the control socket answers).
+        let bannersBefore = Self.banners(in: log(tail: .max))
         try p.run()
         process = p
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
-            if let status = try? request(["op": "status"]), status["ok"] as? Bool == true { return }
+            if let status = try? request(["op": "status"]), status["ok"] as? Bool == true,
+               Self.banners(in: log(tail: .max)) > bannersBefore { return }
             guard p.isRunning else { throw TestSetupError("rtx run exited with \(p.terminationStatus):\n\(log(tail: 40))") }
             usleep(200_000)
         }
-        throw TestSetupError("rtx run did not answer on \(socket) within 90 s:\n\(log(tail: 40))")
+        throw TestSetupError("rtx run did not answer on \(socket) and print its banner within 90 s:\n\(log(tail: 40))")
     }
+
+    /// How many complete start banners `text` holds (the banner's last line).
+    static func banners(in text: String) -> Int { text.components(separatedBy: "Ctrl-C stops the engine").count - 1 }
 
     func log(tail lines: Int) -> String {
         let text = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
