@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import RTXCore
 import RTXEngine
+import ServiceLifecycle
 import Synchronization
 
 /// The client HTTP API on Hummingbird 2 (`server:` in rtx.yaml): probes, login and token
@@ -28,6 +29,8 @@ public final class APIServer: Sendable {
     /// The trader page's files (`Routes+Page`), read once here.
     let page: PageFiles
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// The service group running the application: `stop` asks it for a graceful shutdown.
+    private let group = Mutex<ServiceGroup?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     /// Longest wait for the listening socket at start, s.
@@ -93,9 +96,13 @@ public final class APIServer: Sendable {
                               },
                               logger: logger)
         let done = self.done
+        // Our own service group (no signals: `rtx run` handles those) so that `stop` can shut it
+        // down gracefully: stop accepting, let requests in flight finish, then close.
+        let serviceGroup = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        group.withLock { $0 = serviceGroup }
         task.withLock {
             $0 = Task.detached {
-                do { try await app.runService(gracefulShutdownSignals: []) } catch {
+                do { try await serviceGroup.run() } catch {
                     bound.value.withLock { if $0 == nil { $0 = .failure(error) } }
                     ready.signal()
                 }
@@ -114,13 +121,18 @@ public final class APIServer: Sendable {
         }
     }
 
-    /// Stops accepting, finishes requests in flight (graceful shutdown) and waits up to 10 s.
+    /// Stops accepting, finishes requests in flight (graceful shutdown) and waits up to 10 s;
+    /// then cancels what is left and waits up to 2 s more.
     public func stop() {
         hub.stop()
         defer { calls.shutdown() }
         guard let task = task.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
+        if let serviceGroup = group.withLock({ g -> ServiceGroup? in defer { g = nil }; return g }) {
+            Task.detached { await serviceGroup.triggerGracefulShutdown() }
+            if done.wait(timeout: .now() + .seconds(10)) == .success { return }
+        }
         task.cancel()
-        _ = done.wait(timeout: .now() + .seconds(10))
+        _ = done.wait(timeout: .now() + .seconds(2))
     }
 }
 

@@ -397,6 +397,15 @@ import Testing
         // trader1's stream saw none of it.
         let leaked = try other.next(timeout: 2) { ["margin_call", "stop_out", "position", "order"].contains(Self.type($0)) }
         #expect(leaked == nil, "\(String(describing: leaked))")
+        // SIGTERM with two streams open: a graceful stop, quickly, with no server error logged.
+        let stopping = Date()
+        let output = engine.terminate()
+        #expect(Date().timeIntervalSince(stopping) < 8, "stop took \(Date().timeIntervalSince(stopping)) s")
+        #expect(output.contains("stopped at sequence") && !output.contains("shutdown error") && !output.contains("CancellationError"),
+                "\(output.split(separator: "\n").suffix(15).joined(separator: "\n"))")
+        // The streams were told: close 1001 "server stopping".
+        let (end, _) = try own.untilClose(timeout: 10)
+        if case .close(let code, let reason) = end { #expect(code == 1001 && reason == "server stopping", "\(end)") } else { Issue.record("\(end)") }
     }
 
     @Test func privateQueueOverflowAndAuthTimeout() throws {

@@ -25,6 +25,8 @@ extension APIServer {
     static let streamAuthSeconds = 10
     /// After a slow connection is cut off, how long its close frame may take to drain before the socket is closed.
     static let streamCloseGraceSeconds = 5
+    /// How long a client has to answer the server's own close frame (server stopping), s.
+    static let streamServerCloseGraceSeconds = 1
     /// The stream socket's kernel send buffer (SO_SNDBUF; Linux doubles it), fixed so that it does not autotune to megabytes.
     static let streamSocketSendBuffer: SocketOptionValue = 64 * 1_024
 
@@ -127,6 +129,13 @@ extension APIServer {
                         channel.close(promise: nil)
                         return
                     }
+                    if let reason = conn.closedReason, reason != "client closed" {
+                        // Closed by the server (stopping, stream restarted): the sender wrote the
+                        // close frame; a client that does not answer it within a second is cut.
+                        try await Task.sleep(for: .seconds(Self.streamServerCloseGraceSeconds))
+                        channel.close(promise: nil)
+                        return
+                    }
                 }
             }
             // The client's messages, until it closes (or the socket is closed).
@@ -144,7 +153,9 @@ extension APIServer {
         while true {
             switch await conn.take() {
             case .close(let reason):
-                if reason != "client closed", !reason.hasPrefix(StreamConnection.slowPrefix) { try? await outbound.close(.policyViolation, reason: String(reason.prefix(120))) }
+                if reason != "client closed", !reason.hasPrefix(StreamConnection.slowPrefix) {
+                    try? await outbound.close(reason == StreamConnection.serverStopping ? .goingAway : .policyViolation, reason: String(reason.prefix(120)))
+                }
                 return
             case .messages(var list, let quotes, let summary, let heartbeatDue):
                 if summary {

@@ -50,6 +50,9 @@ final class StreamConnection: Sendable {
         maxLagNs = Int64(maxLagSeconds) * 1_000_000_000
     }
 
+    /// The close reason when the server stops (sent with 1001, going away).
+    static let serverStopping = "server stopping"
+
     /// The start of every slow-consumer close reason.
     static let slowPrefix = "too slow"
 

@@ -39,7 +39,7 @@ final class StreamHub: Sendable {
     func stop() {
         running.store(false, ordering: .relaxed)
         subscriber.withLock { $0?.cancel() }
-        for c in connections.withLock({ Array($0.values) }) { c.close("server stopping") }
+        for c in connections.withLock({ Array($0.values) }) { c.close(StreamConnection.serverStopping) }
     }
 
     /// (name, digits) of a symbol index.
