@@ -72,18 +72,7 @@ import Testing
         let engine = try EngineProcess(name: name, pluginsYAML: plugins,
                                        libraries: ["libsynthetic_lp.so", "libb_book_routing.so", "libflat_commission.so"],
                                        accounts: accounts, groups: "  - name: retail", server: server)
-        try engine.start()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let line = engine.log(tail: 200).split(separator: "\n").first(where: { $0.contains("HTTP API     http://") }),
-               let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }),
-               let port = UInt16(url.split(separator: ":").last ?? "") {
-                return (engine, HTTPTestClient(port: port))
-            }
-            usleep(100_000)
-        }
-        engine.cleanUp()
-        throw TestSetupError("no HTTP API line in the banner:\n\(engine.log(tail: 40))")
+        return (engine, try engine.startWithAPI())
     }
 
     static func login(_ api: HTTPTestClient, _ login: String, _ password: String) throws -> (access: String, refresh: String) {

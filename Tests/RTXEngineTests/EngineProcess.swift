@@ -159,6 +159,20 @@ final class EngineProcess: @unchecked Sendable {
         throw TestSetupError("rtx run did not answer on \(socket) and print its banner within 90 s:\n\(log(tail: 40))")
     }
 
+    /// Starts the engine and returns a client of its HTTP API, at the port the banner names
+    /// (`server.listen` with port 0 picks a free one). Cleans up and throws when there is none.
+    func startWithAPI() throws -> HTTPTestClient {
+        try start()
+        // The banner is complete once `start` returns; the last run's line is the one.
+        if let line = log(tail: .max).split(separator: "\n").last(where: { $0.contains("HTTP API     http://") }),
+           let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }),
+           let port = UInt16(url.split(separator: ":").last ?? "") {
+            return HTTPTestClient(port: port)
+        }
+        cleanUp()
+        throw TestSetupError("no HTTP API line in the banner:\n\(log(tail: 40))")
+    }
+
     /// How many complete start banners `text` holds (the banner's last line).
     static func banners(in text: String) -> Int { text.components(separatedBy: "Ctrl-C stops the engine").count - 1 }
 

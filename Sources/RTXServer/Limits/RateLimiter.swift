@@ -12,17 +12,24 @@ import Synchronization
 ///
 /// Thread: any (one lock, held for O(1) per request, O(n) at eviction).
 final class TokenBuckets: Sendable {
-    struct Bucket { var tokens: Double; var lastNs: Int64 }
+    /// A bucket's fill in nano-tokens (1 token = 1e9), integers so that refills neither drift nor round.
+    struct Bucket { var nanoTokens: Int64; var lastNs: Int64 }
     struct Decision { var allowed: Bool; var retryAfterSeconds: Int }
 
-    let perSecond: Double
-    let burst: Double
+    static let nanoPerToken: Int64 = 1_000_000_000
+    let perSecond: Int64
+    /// Capacity in nano-tokens (`burst` tokens).
+    let capacityNano: Int64
+    /// An empty bucket is full again after this long, ns.
+    let fullAfterNs: Int64
     let maxKeys: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
+    /// `perSecond` and `burst` are 1...100,000 (the settings' ranges), so no product below overflows.
     init(perSecond: Int, burst: Int, maxKeys: Int = 100_000) {
-        self.perSecond = Double(perSecond)
-        self.burst = Double(burst)
+        self.perSecond = Int64(max(1, perSecond))
+        capacityNano = Int64(max(1, burst)) * Self.nanoPerToken
+        fullAfterNs = capacityNano / self.perSecond
         self.maxKeys = maxKeys
     }
 
@@ -31,21 +38,24 @@ final class TokenBuckets: Sendable {
     func take(_ key: String, nowNs: Int64 = Int64(DispatchTime.now().uptimeNanoseconds)) -> Decision {
         buckets.withLock { all in
             if all.count >= maxKeys, all[key] == nil { evict(&all, nowNs: nowNs) }
-            var b = all[key] ?? Bucket(tokens: burst, lastNs: nowNs)
-            b.tokens = min(burst, b.tokens + Double(nowNs - b.lastNs) / 1e9 * perSecond)
+            var b = all[key] ?? Bucket(nanoTokens: capacityNano, lastNs: nowNs)
+            // Elapsed time past "full again" adds nothing; capping it keeps the product small.
+            let elapsedNs = min(max(0, nowNs - b.lastNs), fullAfterNs + 1)
+            b.nanoTokens = min(capacityNano, b.nanoTokens + elapsedNs * perSecond)
             b.lastNs = nowNs
-            if b.tokens >= 1 {
-                b.tokens -= 1
+            if b.nanoTokens >= Self.nanoPerToken {
+                b.nanoTokens -= Self.nanoPerToken
                 all[key] = b
                 return Decision(allowed: true, retryAfterSeconds: 0)
             }
             all[key] = b
-            return Decision(allowed: false, retryAfterSeconds: max(1, Int(((1 - b.tokens) / perSecond).rounded(.up))))
+            // Time until one whole token, in seconds, rounded up (at least 1).
+            let waitNs = (Self.nanoPerToken - b.nanoTokens + perSecond - 1) / perSecond
+            return Decision(allowed: false, retryAfterSeconds: Int(max(1, (waitNs + Self.nanoPerToken - 1) / Self.nanoPerToken)))
         }
     }
 
     private func evict(_ all: inout [String: Bucket], nowNs: Int64) {
-        let fullAfterNs = Int64(burst / perSecond * 1e9)
         all = all.filter { nowNs - $0.value.lastNs < fullAfterNs }
         if all.count >= maxKeys {
             let keep = all.sorted { $0.value.lastNs > $1.value.lastNs }.prefix(maxKeys / 2)
