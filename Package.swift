@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Already there through Hummingbird; named for the server tests' EmbeddedChannel.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // The C ABI headers of sdk/include/rtx, as a module the host imports.
@@ -84,5 +86,8 @@ let package = Package(
         .testTarget(name: "RTXStoreTests", dependencies: ["RTXStore"]),
         .testTarget(name: "RTXEngineTests", dependencies: ["RTXEngine", "RTXCore", "RTXPluginHost", "RTXStore", "RTXObservability"]),
         .testTarget(name: "RTXMarketDataTests", dependencies: ["RTXMarketData"]),
+        .testTarget(name: "RTXServerTests", dependencies: ["RTXServer",
+                                                           .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                           .product(name: "NIOWebSocket", package: "swift-nio")]),
     ]
 )

@@ -85,7 +85,7 @@ public final class APIServer: Sendable {
         var logger = Logger(label: "rtx.api")
         logger.logLevel = .warning
         let app = Application(router: router(),
-                              server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 16 * 1_024,
+                              server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: Self.streamMaxFrameBytes,
                                   autoPing: .enabled(timePeriod: .seconds(Int64(settings.streamHeartbeatSeconds)))))) { [self] head, channel, _ in
                                   try await shouldUpgrade(head, channel: channel)
                               },

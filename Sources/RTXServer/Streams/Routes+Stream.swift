@@ -27,6 +27,8 @@ extension APIServer {
     static let streamCloseGraceSeconds = 5
     /// How long a client has to answer the server's own close frame (server stopping), s.
     static let streamServerCloseGraceSeconds = 1
+    /// The largest WebSocket frame read or written (longer messages out are split into continuations), bytes.
+    static let streamMaxFrameBytes = 16 * 1_024
     /// The stream socket's kernel send buffer (SO_SNDBUF; Linux doubles it), fixed so that it does not autotune to megabytes.
     static let streamSocketSendBuffer: SocketOptionValue = 64 * 1_024
 
@@ -72,7 +74,7 @@ extension APIServer {
 
     private func serveStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
                              account preset: AccountID?, logger: Logger) async throws {
-        var messages = inbound.messages(maxSize: 16 * 1_024).makeAsyncIterator()
+        var messages = inbound.messages(maxSize: Self.streamMaxFrameBytes).makeAsyncIterator()
         var account = preset
         if account == nil {
             let timeout = channel.eventLoop.scheduleTask(in: .seconds(Int64(Self.streamAuthSeconds))) { channel.close(promise: nil) }
@@ -93,8 +95,8 @@ extension APIServer {
             try await outbound.close(.unexpectedServerError, reason: "account \(account) has no group")
             return
         }
-        let conn = StreamConnection(id: hub.makeID(), account: account, group: group, capacity: settings.streamBufferMessages,
-                                    maxLagSeconds: settings.streamMaxLagSeconds)
+        let conn = StreamConnection(id: hub.makeID(), account: account, group: group, channel: channel, capacity: settings.streamBufferMessages,
+                                    maxLagSeconds: settings.streamMaxLagSeconds, maxFrameBytes: Self.streamMaxFrameBytes)
         hub.register(conn)
         defer { hub.remove(conn) }
         var hello = JSONText(capacity: 128)
@@ -107,10 +109,10 @@ extension APIServer {
         conn.offerMessage(hello.bytes, summaryDirty: true)
 
         let heartbeat = settings.streamHeartbeatSeconds
-        // The sender is its own task so that a cut-off can cancel it: a write suspended behind a
-        // full socket is then dropped rather than sent after the close frame.
-        let sender = Task { [self] in try await sendLoop(conn, outbound: outbound, channel: channel) }
-        defer { sender.cancel() }
+        // Messages are written by the connection on the channel's event loop; this task does
+        // what needs the engine or the close handshake.
+        let chores = Task { [self] in await choresLoop(conn, outbound: outbound) }
+        defer { chores.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 var seconds = 0
@@ -123,14 +125,13 @@ extension APIServer {
                         let reason = conn.closedReason ?? "too slow"
                         logger.warning("closing slow WebSocket of account \(account): \(reason)")
                         APIMetrics.streamSlowClosed.increment()
-                        sender.cancel()
                         Self.writeClose(channel, code: .policyViolation, reason: reason)
                         try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
                         channel.close(promise: nil)
                         return
                     }
-                    if let reason = conn.closedReason, reason != "client closed" {
-                        // Closed by the server (stopping, stream restarted): the sender wrote the
+                    if let reason = conn.closedReason, reason != StreamConnection.clientClosed {
+                        // Closed by the server (stopping, stream restarted): the chores task wrote the
                         // close frame; a client that does not answer it within a second is cut.
                         try await Task.sleep(for: .seconds(Self.streamServerCloseGraceSeconds))
                         channel.close(promise: nil)
@@ -142,44 +143,38 @@ extension APIServer {
             do {
                 while let message = try await messages.next() { try await handle(message, conn) }
             } catch {}
-            conn.close("client closed")
+            conn.close(StreamConnection.clientClosed)
             tasks.cancelAll()
-            sender.cancel()
-            _ = await sender.result
+            _ = await chores.result
         }
     }
 
-    private func sendLoop(_ conn: StreamConnection, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
+    /// The connection's chores until it closes: the account summary after the account's events,
+    /// heartbeats, and the close frame when the server closes it (stopping, stream restarted).
+    /// A slow cut-off's close frame is written by the tick (the socket may be full), and a client's
+    /// own close is answered by the WebSocket handler.
+    private func choresLoop(_ conn: StreamConnection, outbound: WebSocketOutboundWriter) async {
         while true {
-            switch await conn.take() {
+            switch await conn.nextChore() {
             case .close(let reason):
-                if reason != "client closed", !reason.hasPrefix(StreamConnection.slowPrefix) {
+                if reason != StreamConnection.clientClosed, !reason.hasPrefix(StreamConnection.slowPrefix) {
                     try? await outbound.close(reason == StreamConnection.serverStopping ? .goingAway : .policyViolation, reason: String(reason.prefix(120)))
                 }
                 return
-            case .messages(var list, let quotes, let summary, let heartbeatDue):
-                if summary {
-                    let account = conn.account
-                    if let s = try? await calls.run({ [engine] in engine.read { $0.accountSummary(account) } ?? nil }) {
-                        var json = JSONText(capacity: 512)
-                        json.beginObject()
-                        json.field("type", "account")
-                        json.beginObject("account")
-                        AccountJSON.writeSummary(s, into: &json)
-                        json.endObject()
-                        json.endObject()
-                        list.append(json.bytes)
-                    }
+            case .summary:
+                let account = conn.account
+                if let s = try? await calls.run({ [engine] in engine.read { $0.accountSummary(account) } ?? nil }) {
+                    var json = JSONText(capacity: 512)
+                    json.beginObject()
+                    json.field("type", "account")
+                    json.beginObject("account")
+                    AccountJSON.writeSummary(s, into: &json)
+                    json.endObject()
+                    json.endObject()
+                    conn.offerMessage(json.bytes, summaryDirty: false)
                 }
-                if heartbeatDue { list.append(Array("{\"type\":\"heartbeat\",\"time_ns\":\(Int64(Date().timeIntervalSince1970 * 1e9))}".utf8)) }
-                for m in list {
-                    // Cut off meanwhile: the close frame is on its way; nothing may follow it.
-                    if Task.isCancelled || conn.closedReason?.hasPrefix(StreamConnection.slowPrefix) == true { return }
-                    try await outbound.writeTextMessage(String(decoding: m, as: UTF8.self))
-                }
-                APIMetrics.streamQuotesSent.increment(by: quotes)
-                APIMetrics.streamPrivateSent.increment(by: list.count - quotes)
-                conn.wrote()
+            case .heartbeat:
+                conn.offerMessage(Array("{\"type\":\"heartbeat\",\"time_ns\":\(Int64(Date().timeIntervalSince1970 * 1e9))}".utf8), summaryDirty: false)
             }
         }
     }
