@@ -48,9 +48,10 @@ final class EngineCalls: Sendable {
         let reply = engine.submitNoWait(command)
         return await withCheckedContinuation { continuation in
             let once = ResumeOnce(continuation)
-            reply.whenComplete { once.resume($0) }
-            // The time-out fires in any case and does nothing once the outcome came.
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(waitMs))) { once.resume(.refused(.timedOut(waitMs: waitMs))) }
+            reply.whenComplete { outcome in once.resume { outcome } }
+            // The time-out fires in any case and does nothing once the outcome came (so it is
+            // counted as a time-out only when it answered).
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(waitMs))) { once.resume { Reply.timedOut(waitMs: waitMs) } }
         }
     }
 }
@@ -62,7 +63,8 @@ private final class ResumeOnce: Sendable {
 
     init(_ continuation: CheckedContinuation<Reply.Outcome, Never>) { self.continuation = continuation }
 
-    func resume(_ outcome: Reply.Outcome) {
-        if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: outcome) }
+    /// Resumes with `outcome()` unless resumed already (then `outcome` is not called).
+    func resume(_ outcome: () -> Reply.Outcome) {
+        if !resumed.exchange(true, ordering: .acquiringAndReleasing) { continuation.resume(returning: outcome()) }
     }
 }

@@ -5,7 +5,7 @@ import Glibc
 
 /// A tiny HTTP/1.1 client over a TCP socket for the API tests: one request per connection
 /// (`Connection: close`), the whole answer read until the server closes (at most 4 MiB,
-/// 10 s per read). No mocks: it talks to `rtx run`'s real server.
+/// `readTimeoutSeconds` per read, 10 unless set). No mocks: it talks to `rtx run`'s real server.
 struct HTTPTestClient {
     struct Answer {
         var status: Int
@@ -22,6 +22,8 @@ struct HTTPTestClient {
 
     var host = "127.0.0.1"
     var port: UInt16
+    /// The longest wait for each read of the answer, s.
+    var readTimeoutSeconds = 10
 
     /// `POST`s `body` as JSON when it is given (a `String` is sent as it is, raw).
     func send(_ method: String, _ path: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil,
@@ -38,7 +40,7 @@ struct HTTPTestClient {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket: errno \(errno)") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

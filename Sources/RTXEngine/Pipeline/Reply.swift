@@ -50,13 +50,17 @@ public final class Reply: @unchecked Sendable {
         let deadline = EngineClock.monotonicNs() + timeoutMs * 1_000_000
         return monitor.withLock { slot, waiter in
             while slot.outcome == nil {
-                if !waiter.wait(&slot, untilMonotonicNs: deadline), slot.outcome == nil {
-                    PipelineMetrics.shared.refused(.timedOut(waitMs: timeoutMs))
-                    return .refused(.timedOut(waitMs: timeoutMs))
-                }
+                if !waiter.wait(&slot, untilMonotonicNs: deadline), slot.outcome == nil { return Self.timedOut(waitMs: timeoutMs) }
             }
             return slot.outcome!
         }
+    }
+
+    /// What a caller that stopped waiting after `waitMs` answers; counted in
+    /// `rtx_commands_refused_total{reason="timed_out"}` as `wait`'s time-outs are.
+    public static func timedOut(waitMs: Int64) -> Outcome {
+        PipelineMetrics.shared.refused(.timedOut(waitMs: waitMs))
+        return .refused(.timedOut(waitMs: waitMs))
     }
 
     /// The outcome if there is one yet.
