@@ -23,10 +23,6 @@ extension APIServer {
     static let streamPath = "/api/v1/stream"
     /// Longest wait for the `auth` message of a connection without a `token` query.
     static let streamAuthSeconds = 10
-    /// After a slow connection is cut off, how long its close frame may take to drain before the socket is closed.
-    static let streamCloseGraceSeconds = 5
-    /// How long a client has to answer the server's own close frame (server stopping), s.
-    static let streamServerCloseGraceSeconds = 1
     /// The largest WebSocket frame read or written (longer messages out are split into continuations), bytes.
     static let streamMaxFrameBytes = 16 * 1_024
     /// The stream socket's kernel send buffer (SO_SNDBUF; Linux doubles it), fixed so that it does not autotune to megabytes.
@@ -96,7 +92,8 @@ extension APIServer {
             return
         }
         let conn = StreamConnection(id: hub.makeID(), account: account, group: group, channel: channel, capacity: settings.streamBufferMessages,
-                                    maxLagSeconds: settings.streamMaxLagSeconds, maxFrameBytes: Self.streamMaxFrameBytes)
+                                    maxLagSeconds: settings.streamMaxLagSeconds, heartbeatSeconds: settings.streamHeartbeatSeconds,
+                                    maxFrameBytes: Self.streamMaxFrameBytes)
         hub.register(conn)
         defer { hub.remove(conn) }
         var hello = JSONText(capacity: 128)
@@ -108,45 +105,16 @@ extension APIServer {
         hello.endObject()
         conn.offerMessage(hello.bytes, summaryDirty: true)
 
-        let heartbeat = settings.streamHeartbeatSeconds
         // Messages are written by the connection on the channel's event loop; this task does
-        // what needs the engine or the close handshake.
+        // what needs the engine or the close handshake; the hub's ticker checks the lag.
         let chores = Task { [self] in await choresLoop(conn, outbound: outbound) }
         defer { chores.cancel() }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                var seconds = 0
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(1))
-                    seconds += 1
-                    if conn.tick(heartbeat: seconds % heartbeat == 0) {
-                        // Cut off: the close frame goes straight to the channel (the sender may be
-                        // stuck behind a full socket); the socket closes after a grace period.
-                        let reason = conn.closedReason ?? "too slow"
-                        logger.warning("closing slow WebSocket of account \(account): \(reason)")
-                        APIMetrics.streamSlowClosed.increment()
-                        Self.writeClose(channel, code: .policyViolation, reason: reason)
-                        try await Task.sleep(for: .seconds(Self.streamCloseGraceSeconds))
-                        channel.close(promise: nil)
-                        return
-                    }
-                    if let reason = conn.closedReason, reason != StreamConnection.clientClosed {
-                        // Closed by the server (stopping, stream restarted): the chores task wrote the
-                        // close frame; a client that does not answer it within a second is cut.
-                        try await Task.sleep(for: .seconds(Self.streamServerCloseGraceSeconds))
-                        channel.close(promise: nil)
-                        return
-                    }
-                }
-            }
-            // The client's messages, until it closes (or the socket is closed).
-            do {
-                while let message = try await messages.next() { try await handle(message, conn) }
-            } catch {}
-            conn.close(StreamConnection.clientClosed)
-            tasks.cancelAll()
-            _ = await chores.result
-        }
+        // The client's messages, until it closes (or the socket is closed).
+        do {
+            while let message = try await messages.next() { try await handle(message, conn) }
+        } catch {}
+        conn.close(StreamConnection.clientClosed)
+        _ = await chores.result
     }
 
     /// The connection's chores until it closes: the account summary after the account's events,

@@ -18,7 +18,7 @@ import Synchronization
 /// account's events, heartbeats, the close handshake) is left to the connection's chores task
 /// (`nextChore`).
 ///
-/// Thread: `offerMessage`, `tick`, `close` and `nextChore` from any thread; `offerQuotesOnLoop` on the
+/// Thread: `offerMessage`, `tick` (the hub's ticker), `close` and `nextChore` from any thread; `offerQuotesOnLoop` on the
 /// channel's event loop; writes always on the event loop.
 final class StreamConnection: Sendable {
     struct State {
@@ -38,6 +38,23 @@ final class StreamConnection: Sendable {
         var drainQueued = false
         /// Quotes replaced by a newer one before they were written.
         var conflated = 0
+        /// Ticks seen (one a second), for the heartbeat.
+        var ticks = 0
+        /// When `closedReason` was set (monotonic ns), and whether the socket was closed after it.
+        var closedAtNs: Int64 = 0
+        var socketClosed = false
+        /// A slow cut-off was reported to the ticker (which writes its close frame).
+        var cutOffSaid = false
+    }
+
+    /// What the hub's ticker does after a tick.
+    enum TickResult: Equatable {
+        case nothing
+        /// Cut off as too slow just now: write the close frame straight to the channel (a batch
+        /// may be stuck behind a full socket); the socket is closed a grace period later.
+        case cutOff(String)
+        /// Closed by the server or cut off, and the grace for the close handshake is over.
+        case closeSocket
     }
 
     /// What the chores task does next.
@@ -61,7 +78,16 @@ final class StreamConnection: Sendable {
     /// The frame encoder's context, on the channel's event loop.
     private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>
 
-    init(id: Int, account: AccountID, group: String, channel: any Channel, capacity: Int, maxLagSeconds: Int, maxFrameBytes: Int) {
+    /// Ticks between heartbeats (`server.stream_heartbeat_seconds`).
+    let heartbeatTicks: Int
+    /// How long a cut-off slow client's close frame may take to drain, and how long a client has
+    /// to answer the server's own close frame, before the socket is closed (ns).
+    static let slowCloseGraceNs: Int64 = 5_000_000_000
+    static let serverCloseGraceNs: Int64 = 1_000_000_000
+
+    init(id: Int, account: AccountID, group: String, channel: any Channel, capacity: Int, maxLagSeconds: Int,
+         heartbeatSeconds: Int, maxFrameBytes: Int) {
+        heartbeatTicks = max(1, heartbeatSeconds)
         self.id = id
         self.account = account
         self.group = group
@@ -154,6 +180,7 @@ final class StreamConnection: Sendable {
             guard s.closedReason == nil else { return (false, nil) }
             if s.messages.count >= capacity {
                 s.closedReason = "too slow: \(capacity) private messages waiting (server.stream_buffer_messages); \(s.conflated) quotes conflated"
+                s.closedAtNs = Self.nowNs()
             } else {
                 s.messages.append(WebSocketWire.text(bytes, maxFrameBytes: maxFrameBytes))
                 if summaryDirty { s.summaryDirty = true }
@@ -166,26 +193,44 @@ final class StreamConnection: Sendable {
         if queueDrain { channel.eventLoop.execute { self.drain() } }
     }
 
-    /// Checks the lag (and asks the chores task for a heartbeat): true when the connection is
-    /// cut off as too slow.
-    func tick(heartbeat: Bool) -> Bool {
-        let now = Self.nowNs()
-        let (waiter, closed): (CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
+    /// The hub's ticker, once a second: checks the lag (cutting the connection off when a batch
+    /// has been unfinished or messages waiting for `server.stream_max_lag_seconds`), asks the
+    /// chores task for a heartbeat every `heartbeatTicks`, and says when the socket is to be
+    /// closed after a close (1 s for the server's own close frame, 5 s after a slow cut-off).
+    func tick(nowNs now: Int64 = StreamConnection.nowNs()) -> TickResult {
+        let (waiter, result): (CheckedContinuation<Void, Never>?, TickResult) = state.withLock { s in
+            s.ticks += 1
+            var result = TickResult.nothing
             let pending = s.inFlight || !s.messages.isEmpty || !s.quoteOrder.isEmpty
             if s.closedReason == nil, pending, now - s.progressNs > maxLagNs {
                 s.closedReason = "too slow: no message written for \((now - s.progressNs) / 1_000_000_000) s with messages waiting (server.stream_max_lag_seconds); \(s.conflated) quotes conflated"
+                s.closedAtNs = now
             }
-            if heartbeat { s.heartbeatDue = true }
-            return (Self.takeWaiter(&s), s.closedReason?.hasPrefix(Self.slowPrefix) == true)
+            if let reason = s.closedReason, reason.hasPrefix(Self.slowPrefix), !s.cutOffSaid {
+                // Cut off (by lag here, or by a private queue overflow since the last tick).
+                s.cutOffSaid = true
+                result = .cutOff(reason)
+            } else if let reason = s.closedReason, reason != Self.clientClosed, !s.socketClosed {
+                let grace = reason.hasPrefix(Self.slowPrefix) ? Self.slowCloseGraceNs : Self.serverCloseGraceNs
+                if now - s.closedAtNs >= grace {
+                    s.socketClosed = true
+                    result = .closeSocket
+                }
+            }
+            if s.closedReason == nil, s.ticks % heartbeatTicks == 0 { s.heartbeatDue = true }
+            return (Self.takeWaiter(&s), result)
         }
         waiter?.resume()
-        return closed
+        return result
     }
 
     /// Ends the connection's writing with a reason (the first one given stays); what waits is dropped.
     func close(_ reason: String) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
-            if s.closedReason == nil { s.closedReason = reason }
+            if s.closedReason == nil {
+                s.closedReason = reason
+                s.closedAtNs = Self.nowNs()
+            }
             return Self.takeWaiter(&s)
         }
         waiter?.resume()
@@ -263,7 +308,10 @@ final class StreamConnection: Sendable {
                 s.inFlight = false
                 s.progressNs = Self.nowNs()
                 // The channel is gone (the client left or the socket was closed): nothing more is written.
-                if !written, s.closedReason == nil { s.closedReason = Self.clientClosed }
+                if !written, s.closedReason == nil {
+                    s.closedReason = Self.clientClosed
+                    s.closedAtNs = Self.nowNs()
+                }
                 return Self.takeWaiter(&s)
             }
             waiter?.resume()

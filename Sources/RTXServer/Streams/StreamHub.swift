@@ -73,6 +73,34 @@ final class StreamHub: Sendable {
         let thread = Thread { [self] in pump() }
         thread.name = "rtx-stream-pump"
         thread.start()
+        let ticker = Thread { [self] in tickEverySecond() }
+        ticker.name = "rtx-stream-ticker"
+        ticker.start()
+    }
+
+    /// Longest the ticker goes on after `stop` while connections remain (their close handshakes), s.
+    static let tickAfterStopSeconds = 15
+
+    /// Once a second, every connection's `tick`: a slow one's close frame is written straight
+    /// to its channel and its socket closed after the grace; heartbeats are asked for. Runs
+    /// until `stop`, then while connections remain (at most `tickAfterStopSeconds`).
+    private func tickEverySecond() {
+        var afterStop = 0
+        while running.load(ordering: .relaxed) || (count > 0 && afterStop < Self.tickAfterStopSeconds) {
+            sleep(1)
+            if !running.load(ordering: .relaxed) { afterStop += 1 }
+            let now = StreamConnection.nowNs()
+            for c in all {
+                switch c.tick(nowNs: now) {
+                case .nothing: break
+                case .cutOff(let reason):
+                    logger.warning("closing slow WebSocket of account \(c.account): \(reason)")
+                    APIMetrics.streamSlowClosed.increment()
+                    APIServer.writeClose(c.channel, code: .policyViolation, reason: reason)
+                case .closeSocket: c.channel.close(promise: nil)
+                }
+            }
+        }
     }
 
     func stop() {
