@@ -18,8 +18,8 @@ import Synchronization
 /// account's events, heartbeats, the close handshake) is left to the connection's chores task
 /// (`nextChore`).
 ///
-/// Thread: `offerMessage`, `tick` (the hub's ticker), `close` and `nextChore` from any thread; `offerQuotesOnLoop` on the
-/// channel's event loop; writes always on the event loop.
+/// Thread: `offerMessage`, `tick` (the hub's ticker), `close` and `nextChore` from any thread;
+/// `offerQuotesOnLoop` on the channel's event loop; writes always on the event loop.
 final class StreamConnection: Sendable {
     struct State {
         var symbols: Set<String> = []
