@@ -77,7 +77,8 @@ extension APIServer {
             }
             var json = JSONText(capacity: 1_024)
             json.beginObject()
-            OutcomeJSON.write(sequence: sequence, events: events, rejection: nil, into: &json, digits: { engine.view.symbol($0)?.digits ?? 5 })
+            OutcomeJSON.write(sequence: sequence, events: events, rejection: nil, into: &json, digits: { engine.view.symbol($0)?.digits ?? 5 },
+                              name: { engine.view.symbol($0)?.name ?? "#\($0)" })
             json.endObject()
             return JSONResponse.make(.ok, json.bytes)
         }

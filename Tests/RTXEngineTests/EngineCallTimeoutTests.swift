@@ -72,7 +72,8 @@ import RTXStore
         let again = try api.send("POST", "/api/v1/orders", token: token, json: order)
         #expect(again.status == 200 || again.status == 201, "\(again.status) \(again.text)")
         let repeated = (again.json["events"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "order_repeated" }
-        #expect(repeated?["client_id"] as? String == "frozen-1" && repeated?["state"] as? String == "filled", "\(again.text)")
+        #expect(repeated?["client_id"] as? String == "frozen-1" && repeated?["state"] as? String == "filled"
+                && repeated?["symbol"] as? String == "EURUSD", "\(again.text)")
         usleep(500_000)
         let after = try api.send("GET", "/api/v1/positions", token: token).json["positions"] as? [Any] ?? []
         #expect(after.count == positionsBefore + 1, "a repeat of the client order id placed nothing new")

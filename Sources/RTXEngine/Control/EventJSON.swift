@@ -26,7 +26,12 @@ enum EventJSON {
         }
     }
 
-    static func write(_ e: CoreEvent, into json: inout JSONText, digits: (SymbolIndex) -> Int) {
+    /// `name`, when given, names symbols (the client API); without it `symbol` is the symbol's
+    /// index (the control socket, whose clients read the index).
+    static func write(_ e: CoreEvent, into json: inout JSONText, digits: (SymbolIndex) -> Int, name: ((SymbolIndex) -> String)? = nil) {
+        func symbolField(_ index: SymbolIndex) {
+            if let name { json.field("symbol", name(index)) } else { json.field("symbol", index) }
+        }
         let money = { (v: Int64) in DecimalText.format(v, digits: 8) }
         let lots = { (v: Int64) in DecimalText.formatTrimmed(v, digits: 8) }
         json.beginObject()
@@ -41,7 +46,7 @@ enum EventJSON {
             json.field("order", o.orderID)
             json.field("account", o.account)
             if !o.clientOrderID.isNone { json.field("client_id", "\(o.clientOrderID)") }
-            json.field("symbol", o.symbol)
+            symbolField(o.symbol)
             json.field("side", o.side == .buy ? "buy" : "sell")
             json.field("kind", "\(o.kind)")
             json.field("state", "\(o.state)")
@@ -62,7 +67,7 @@ enum EventJSON {
             json.field("cause", "\(p.cause)")
             json.field("position", p.positionID)
             json.field("account", p.account)
-            json.field("symbol", p.symbol)
+            symbolField(p.symbol)
             json.field("side", p.side == .buy ? "buy" : "sell")
             json.field("book", "\(p.book)".uppercased())
             json.field("volume", lots(p.volume))
@@ -105,7 +110,7 @@ enum EventJSON {
             json.field("engine_order", r.engineOrderID)
             json.field("purpose", "\(r.purpose)")
             json.field("account", r.account)
-            json.field("symbol", r.symbol)
+            symbolField(r.symbol)
             json.field("side", r.side == .buy ? "buy" : "sell")
             json.field("volume", lots(r.volume))
         case .protectionChanged(let a, let position, _):

@@ -17,8 +17,9 @@ public enum OutcomeJSON {
     }
 
     /// Writes `sequence`, `error` (when `rejection` is set) and `events` into the open object.
+    /// `name`, when given, names each event's symbol; else `symbol` is its index.
     public static func write(sequence: UInt64, events: [CoreEvent], rejection: RejectReason?, into json: inout JSONText,
-                             digits: (SymbolIndex) -> Int) {
+                             digits: (SymbolIndex) -> Int, name: ((SymbolIndex) -> String)? = nil) {
         json.field("sequence", sequence)
         if let rejection {
             json.beginObject("error")
@@ -27,7 +28,7 @@ public enum OutcomeJSON {
             json.endObject()
         }
         json.beginArray("events")
-        for e in events { EventJSON.write(e, into: &json, digits: digits) }
+        for e in events { EventJSON.write(e, into: &json, digits: digits, name: name) }
         json.endArray()
     }
 }
