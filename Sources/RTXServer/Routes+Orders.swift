@@ -123,7 +123,7 @@ extension APIServer {
                     guard let text = r["expires_in_ms"] as? String, let ms = Int64(text), ms >= 0, ms < 10 * 365 * 86_400_000 else {
                         throw APIError(.unprocessableContent, "invalid_field", "\"expires_in_ms\" must be a whole number of ms as a string (\"0\": till cancelled)", field: "expires_in_ms")
                     }
-                    expires = ms == 0 ? 0 : Int64(Date().timeIntervalSince1970 * 1_000) * 1_000_000 + ms * 1_000_000
+                    expires = ms == 0 ? 0 : EngineClock.wallNs() / 1_000_000 * 1_000_000 + ms * 1_000_000
                 }
                 let protection = Protection(stopLossTicks: try price("sl", current.protection.stopLossTicks),
                                             takeProfitTicks: try price("tp", current.protection.takeProfitTicks),

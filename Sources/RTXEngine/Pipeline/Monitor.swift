@@ -67,14 +67,15 @@ final class Monitor<State>: @unchecked Sendable {
 }
 
 /// Monotonic and wall clocks of the engine (the core never reads a clock).
-enum EngineClock {
-    static func monotonicNs() -> Int64 {
+public enum EngineClock {
+    public static func monotonicNs() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
     }
 
-    static func wallNs() -> Int64 {
+    /// The wall clock (CLOCK_REALTIME), ns since 1970, in integers (a Double's 53 bits would round it).
+    public static func wallNs() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)

@@ -142,7 +142,7 @@ extension APIServer {
                     conn.offerMessage(json.bytes, summaryDirty: false)
                 }
             case .heartbeat:
-                conn.offerMessage(Array("{\"type\":\"heartbeat\",\"time_ns\":\(Int64(Date().timeIntervalSince1970 * 1e9))}".utf8), summaryDirty: false)
+                conn.offerMessage(Array("{\"type\":\"heartbeat\",\"time_ns\":\(EngineClock.wallNs())}".utf8), summaryDirty: false)
             }
         }
     }
