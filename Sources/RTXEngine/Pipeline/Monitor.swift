@@ -74,7 +74,7 @@ public enum EngineClock {
         return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
     }
 
-    /// The wall clock (CLOCK_REALTIME), ns since 1970, in integers (a Double's 53 bits would round it).
+    /// The wall clock (CLOCK_REALTIME), ns since 1970, in integers (exact; a 53-bit mantissa would round it).
     public static func wallNs() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

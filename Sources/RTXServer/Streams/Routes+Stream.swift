@@ -58,18 +58,18 @@ extension APIServer {
         // buffer to megabytes (tcp_wmem), seconds of quotes that a stalled client never blocks.
         _ = channel.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 8 * 1_024, high: 32 * 1_024))
         _ = channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.streamSocketSendBuffer)
-        return .upgrade([:]) { [self] inbound, outbound, context in
+        return .upgrade([:]) { [self] inbound, outbound, _ in
             if refused {
                 try await outbound.writeTextMessage(String(decoding: Self.errorMessage("unauthorized", "the access token is invalid or expired; log in again (POST /api/v1/auth/login)", field: "token"), as: UTF8.self))
                 try await outbound.close(.policyViolation, reason: "unauthorized")
                 return
             }
-            try await serveStream(inbound: inbound, outbound: outbound, channel: channel, account: preset, logger: context.logger)
+            try await serveStream(inbound: inbound, outbound: outbound, channel: channel, account: preset)
         }
     }
 
     private func serveStream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
-                             account preset: AccountID?, logger: Logger) async throws {
+                             account preset: AccountID?) async throws {
         var messages = inbound.messages(maxSize: Self.streamMaxFrameBytes).makeAsyncIterator()
         var account = preset
         if account == nil {

@@ -115,8 +115,6 @@ final class StreamConnection: Sendable {
         }
     }
     var subscribed: [String] { state.withLock { $0.symbols.sorted() } }
-    var conflatedCount: Int { state.withLock { $0.conflated } }
-    var closedReason: String? { state.withLock { $0.closedReason } }
 
     /// One rendered quote message as wire bytes (`WebSocketWire`), shared by every connection
     /// that gets it (not copied).
@@ -140,9 +138,7 @@ final class StreamConnection: Sendable {
             guard taken.count > 1 else { return quotes[taken[0]].wire }
             let key = quotes.count <= 64 ? taken.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : nil
             if let key, let known = built[key] { return known }
-            var out = ByteBuffer()
-            out.reserveCapacity(taken.reduce(0) { $0 + quotes[$1].wire.readableBytes })
-            for i in taken { out.writeImmutableBuffer(quotes[i].wire) }
+            let out = WebSocketWire.joined(taken.map { quotes[$0].wire })
             if let key { built[key] = out }
             return out
         }
@@ -280,10 +276,7 @@ final class StreamConnection: Sendable {
             return (out, out.count - privateCount)
         }
         guard let batch else { return }
-        var out = ByteBuffer()
-        out.reserveCapacity(batch.parts.reduce(0) { $0 + $1.readableBytes })
-        for part in batch.parts { out.writeImmutableBuffer(part) }
-        write(out, quotes: batch.quotes, messages: batch.parts.count - batch.quotes)
+        write(WebSocketWire.joined(batch.parts), quotes: batch.quotes, messages: batch.parts.count - batch.quotes)
     }
 
     /// On the event loop: one batch of encoded frames (`quotes` quotes and `messages` private

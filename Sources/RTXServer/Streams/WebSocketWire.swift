@@ -25,6 +25,15 @@ enum WebSocketWire {
         return out
     }
 
+    /// Encoded frames one after another, as one buffer (one write, one flush).
+    static func joined(_ parts: [ByteBuffer]) -> ByteBuffer {
+        if parts.count == 1 { return parts[0] }
+        var out = ByteBuffer()
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.readableBytes })
+        for part in parts { out.writeImmutableBuffer(part) }
+        return out
+    }
+
     private static func writeHeader(fin: Bool, opcode: UInt8, length: Int, into out: inout ByteBuffer) {
         out.writeInteger((fin ? 0x80 : 0x00) | opcode)
         switch length {
